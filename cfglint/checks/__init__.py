@@ -1,0 +1,32 @@
+"""The rule pack. Checks are pure: model objects in, findings out. Positions come from the Settings'
+spans; severity, suppression and ordering are the engine's business."""
+
+from __future__ import annotations
+
+from cfglint.findings import Finding, Related
+from cfglint.model.values import Setting
+from cfglint.span import Span
+
+INT_MAX = 2_147_483_647
+# No JVM runs a million platform threads; a maximum this high is a missing bound, not a tuning choice.
+UNBOUNDED_THREADS = 1_000_000
+
+
+def finding(rule: str, where: Setting | Span, message: str, key: str,
+            related: tuple[Related, ...] = ()) -> Finding:
+    span = where.span if isinstance(where, Setting) else where
+    assert span is not None
+    return Finding(rule=rule, message=message, span=span, related=related, key=key)
+
+
+def show(s: Setting, unit: str = "") -> str:
+    """'threads = 2147483647 (dubbo.protocol.threads in application.yml; ${t} default used)'."""
+    value = s.value if s.value is not None else "(unset)"
+    u = f" {unit}" if unit and s.value is not None else ""
+    prov = s.provenance()
+    return f"{s.name} = {value}{u}" + (f" ({prov})" if prov else "")
+
+
+def load_all() -> None:
+    """Import every check module so their @check decorators register."""
+    from cfglint.checks import threads  # noqa: F401

@@ -1,0 +1,186 @@
+"""Find the files to lint, decide what each one is (cheaply, by name and a sniff of its head), and
+group them into modules: the nearest ancestor with a build file, else the Maven-style project
+directory (the parent of ``src/``), else the file's own directory."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", "target", "build", "node_modules", ".idea", ".vscode",
+                       ".gradle", ".mvn", "out", "dist", "__pycache__", ".venv", "venv", ".tox"})
+BUILD_FILES = ("pom.xml", "build.gradle", "build.gradle.kts")
+CONFIG_EXTS = {".xml": "xml", ".properties": "properties", ".yml": "yaml", ".yaml": "yaml"}
+SNIFF_BYTES = 8192
+
+# XML worth linting: Spring bean files, Dubbo config, anything holding a JDBC URL.
+_XML_CONFIG = re.compile(rb"springframework\.org/schema|schema/dubbo|<beans[\s>]|jdbc:", re.I)
+# XML that is never runtime configuration even when it names a JDBC URL.
+_XML_NOT_CONFIG = re.compile(rb"<(generatorConfiguration|mapper|configuration\s+debug|project\s|assembly|"
+                             rb"settings\s|Configuration\s+status|log4j:configuration|databaseChangeLog)[\s>]")
+_YAML_SPRING_KEYS = re.compile(rb"^(spring|dubbo|server|druid|datasource|jdbc|seata|mybatis|management)\s*[:.]|"
+                               rb"jdbc:|^\s+(datasource|druid|dubbo|hikari|task)\s*:", re.M | re.I)
+_K8S = re.compile(rb"^apiVersion\s*:", re.M)
+_K8S_KIND = re.compile(rb"^kind\s*:\s*(Deployment|StatefulSet|DaemonSet|Job|CronJob|Pod|ReplicaSet)\b", re.M)
+_COMPOSE = re.compile(rb"^services\s*:", re.M)
+_HELM = re.compile(rb"\{\{[-\s]")
+
+
+@dataclass(slots=True)
+class SourceFile:
+    path: Path  # absolute
+    display: str  # relative to the current directory, posix separators
+    kind: str  # xml | properties | yaml | compose | k8s | build | skip
+    module: Path  # module root (absolute)
+    test: bool = False
+    reason: str = ""  # why a file is skipped
+
+
+@dataclass
+class Module:
+    root: Path
+    files: list[SourceFile] = field(default_factory=list)
+    build_file: Path | None = None
+
+
+def display_path(path: Path, cwd: Path) -> str:
+    try:
+        return path.relative_to(cwd).as_posix()
+    except ValueError:
+        rel = os.path.relpath(path, cwd)
+        return Path(rel).as_posix()
+
+
+def classify(path: Path, head: bytes) -> tuple[str, str]:
+    """(kind, reason) from the file name and the first bytes."""
+    name = path.name
+    if name in BUILD_FILES:
+        return "build", ""
+    ext = path.suffix.lower()
+    kind = CONFIG_EXTS.get(ext)
+    if kind is None:
+        return "skip", "not a configuration file type"
+    if kind == "xml":
+        if _XML_NOT_CONFIG.search(head) and b"springframework.org/schema" not in head:
+            return "skip", "XML that is not runtime configuration"
+        if _XML_CONFIG.search(head):
+            return "xml", ""
+        return "skip", "XML without Spring, Dubbo or JDBC configuration"
+    if kind == "properties":
+        if name.startswith(("messages", "ValidationMessages")) or name in ("gradle.properties",):
+            return "skip", "not Spring configuration"
+        return "properties", ""
+    # YAML
+    low = name.lower()
+    if _K8S.search(head) and _K8S_KIND.search(head):
+        return "k8s", ""
+    if (low.startswith(("docker-compose", "compose")) or _COMPOSE.search(head)) and _COMPOSE.search(head):
+        return "compose", ""
+    if low.startswith(("application", "bootstrap")) or _YAML_SPRING_KEYS.search(head):
+        return "yaml", ""
+    return "skip", "YAML that is not Spring configuration"
+
+
+def _module_root(path: Path, root: Path, build_dirs: dict[Path, Path | None]) -> tuple[Path, bool]:
+    parts = path.parts
+    test = False
+    for i in range(len(parts) - 1, 0, -1):
+        if parts[i] == "src" and i + 1 < len(parts) and parts[i + 1] in ("main", "test"):
+            test = parts[i + 1] == "test"
+            break
+    d = path.parent
+    while True:
+        if d not in build_dirs:
+            build_dirs[d] = next((d / b for b in BUILD_FILES if (d / b).is_file()), None)
+        if build_dirs[d] is not None:
+            return d, test
+        if d == root or d.parent == d:
+            break
+        d = d.parent
+    for i in range(len(parts) - 1, 0, -1):
+        if parts[i] == "src" and i + 1 < len(parts) and parts[i + 1] in ("main", "test"):
+            return Path(*parts[:i]), test
+    return path.parent, test
+
+
+def _git_ignored(paths: list[Path], root: Path) -> set[Path]:
+    if not paths:
+        return set()
+    try:
+        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=root, capture_output=True,
+                             text=True, timeout=10)
+        if top.returncode != 0:
+            return set()
+        data = "\0".join(str(p) for p in paths) + "\0"
+        res = subprocess.run(["git", "check-ignore", "-z", "--stdin"], cwd=root, input=data,
+                             capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return set()
+    return {Path(p) for p in res.stdout.split("\0") if p}
+
+
+def _excluded(display: str, patterns: tuple[str, ...]) -> bool:
+    for pat in patterns:
+        if fnmatch.fnmatch(display, pat) or fnmatch.fnmatch(display, pat.rstrip("/") + "/*"):
+            return True
+        if "/" not in pat and any(fnmatch.fnmatch(part, pat) for part in display.split("/")):
+            return True
+    return False
+
+
+def walk(paths: list[Path], cwd: Path, *, exclude: tuple[str, ...] = (), include_tests: bool = False,
+         respect_gitignore: bool = True) -> list[SourceFile]:
+    """All candidate files under ``paths`` (explicit files are always taken), sorted by path."""
+    found: dict[Path, bool] = {}  # absolute path -> given explicitly
+    for p in paths:
+        ap = (cwd / p).absolute() if not p.is_absolute() else p
+        if ap.is_file():
+            found[ap] = True
+            continue
+        if not ap.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(ap, followlinks=False):
+            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+            for fn in filenames:
+                if fn in BUILD_FILES or os.path.splitext(fn)[1].lower() in CONFIG_EXTS:
+                    fp = Path(dirpath, fn)
+                    if not fp.is_symlink() or fp.resolve().is_file():
+                        found.setdefault(fp, False)
+    walked = [p for p, explicit in found.items() if not explicit]
+    ignored = _git_ignored(walked, cwd) if respect_gitignore else set()
+    out = []
+    build_dirs: dict[Path, Path | None] = {}
+    roots = [((cwd / p).absolute() if not p.is_absolute() else p) for p in paths]
+    for fp in sorted(found):
+        explicit = found[fp]
+        if fp in ignored:
+            continue
+        disp = display_path(fp, cwd)
+        if not explicit and exclude and _excluded(disp, exclude):
+            continue
+        root = next((r for r in roots if r == fp or r in fp.parents), fp.parent)
+        module, test = _module_root(fp, root if root.is_dir() else fp.parent, build_dirs)
+        if test and not include_tests and not explicit:
+            continue
+        out.append(SourceFile(fp, disp, "", module, test))
+    return out
+
+
+def group(files: list[SourceFile]) -> list[Module]:
+    modules: dict[tuple[Path, bool], Module] = {}
+    for f in files:
+        key = (f.module, f.test)
+        m = modules.get(key)
+        if m is None:
+            m = modules[key] = Module(f.module)
+        m.files.append(f)
+        if f.kind == "build" and f.path.parent == f.module and m.build_file is None:
+            m.build_file = f.path
+    for m in modules.values():
+        if m.build_file is None:
+            m.build_file = next((m.root / b for b in BUILD_FILES if (m.root / b).is_file()), None)
+    return [modules[k] for k in sorted(modules, key=lambda k: (str(k[0]), k[1]))]

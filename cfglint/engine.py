@@ -1,0 +1,131 @@
+"""Engine: runs the enabled checks over each module's models, isolates failures, then applies
+severity overrides, per-file ignores, de-duplication across profiles, ordering and fingerprints."""
+
+from __future__ import annotations
+
+import fnmatch
+import traceback
+from collections.abc import Iterable
+from typing import Any
+
+from cfglint.discover import Module
+from cfglint.findings import Finding, Severity
+from cfglint.registry import CHECKS, RuleMeta, all_rules, find_rule
+from cfglint.settings import ConfigError, Settings
+from cfglint.span import Span
+
+
+def resolve_selection(tokens: Iterable[str]) -> set[str]:
+    """IDs, names or family prefixes (``TP``) -> rule IDs."""
+    rules = all_rules()
+    out: set[str] = set()
+    for tok in tokens:
+        tok = tok.strip()
+        if not tok:
+            continue
+        if tok.upper() == "ALL":
+            out.update(rules)
+            continue
+        meta = find_rule(tok)
+        if meta is not None:
+            out.add(meta.id)
+            continue
+        fam = {rid for rid in rules if rid.startswith(tok.upper())}
+        if not fam:
+            raise ConfigError(f"unknown rule or rule family '{tok}' (see 'cfglint rules')")
+        out |= fam
+    return out
+
+
+class Engine:
+    def __init__(self, settings: Settings) -> None:
+        from cfglint.checks import load_all
+
+        load_all()
+        self.settings = settings
+        rules = all_rules()
+        enabled = resolve_selection(settings.select) if settings.select else set(rules)
+        enabled -= resolve_selection(settings.ignore)
+        self.enabled = {rid for rid in enabled if rid in rules}
+        self.severity: dict[str, Severity] = {rid: rules[rid].severity for rid in rules}
+        for tok, sev in settings.severity.items():
+            for rid in resolve_selection([tok]):
+                self.severity[rid] = Severity.parse(sev)
+        self.options: dict[str, dict[str, Any]] = {}
+        for rid, meta in rules.items():
+            opts = meta.option_defaults()
+            for tok, user in settings.rules.items():
+                if rid in resolve_selection([tok]):
+                    unknown = set(user) - set(opts)
+                    if unknown:
+                        raise ConfigError(f"unknown option '{sorted(unknown)[0]}' for rule {rid}; "
+                                          f"known: {', '.join(sorted(opts)) or 'none'}")
+                    opts.update(user)
+            self.options[rid] = opts
+
+    def enabled_rules(self) -> list[RuleMeta]:
+        rules = all_rules()
+        return [rules[r] for r in sorted(self.enabled)]
+
+    def run_module(self, module: Module, items: list, versions: dict[str, tuple[int, ...]], present: set[str],
+                   *, debug: bool = False) -> list[Finding]:
+        from cfglint.extract.model_builder import build_models
+
+        out: list[Finding] = []
+        try:
+            models = build_models(module, items, versions, present)
+        except Exception as e:
+            span = Span(items[0].file.display, 1, 1, 1, 2)
+            out.append(_internal("extract", span, e, debug))
+            return out
+        for model in models:
+            for rid in sorted(self.enabled):
+                fn = CHECKS.get(rid)
+                if fn is None:
+                    continue
+                try:
+                    out.extend(fn(model, self.options.get(rid, {})))
+                except Exception as e:
+                    span = Span(items[0].file.display, 1, 1, 1, 2)
+                    out.append(_internal(rid, span, e, debug))
+        return out
+
+    def finish(self, findings: list[Finding], sources: dict[str, str]) -> list[Finding]:
+        seen: set[tuple[str, Span]] = set()
+        out: list[Finding] = []
+        for f in findings:
+            if f.rule not in self.enabled and f.rule != "CF001":
+                continue
+            if f.rule == "CF001" and "CF001" not in self.enabled:
+                continue
+            if self._file_ignored(f):
+                continue
+            k = (f.rule, f.span)
+            if k in seen:
+                continue
+            seen.add(k)
+            f.severity = self.severity.get(f.rule, f.severity)
+            f.message = " ".join(f.message.split()) if "\n" not in f.message or f.rule != "CF001" else f.message
+            out.append(f)
+        if self.settings.inline_suppressions:
+            from cfglint.suppress import apply_suppressions
+
+            out = apply_suppressions(out, sources, self)
+        for f in out:
+            f.fingerprint = f.compute_fingerprint(f.span.path)
+        out.sort(key=Finding.sort_key)
+        return out
+
+    def _file_ignored(self, f: Finding) -> bool:
+        for pattern, ids in self.settings.per_file_ignores.items():
+            if fnmatch.fnmatch(f.span.path, pattern) or fnmatch.fnmatch(f.span.path, f"*/{pattern}"):
+                if f.rule in resolve_selection(ids):
+                    return True
+        return False
+
+
+def _internal(where: str, span: Span, e: Exception, debug: bool) -> Finding:
+    msg = f"internal error in {where}: {type(e).__name__}: {e}; the rest of the run is unaffected"
+    if debug:
+        msg += "\n" + traceback.format_exc()
+    return Finding(rule="CF001", message=msg, span=span, severity=Severity.ERROR, key=f"internal/{where}")

@@ -1,0 +1,45 @@
+"""Extractors: loader nodes + PropertySpace -> typed model objects (one ModuleModel per profile)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cfglint.model.module import ModuleModel, Unresolved
+from cfglint.model.values import Setting
+from cfglint.resolve import PropertySpace
+from cfglint.span import Span
+
+
+@dataclass
+class Ctx:
+    space: PropertySpace
+    profile: str | None
+    model: ModuleModel
+    seen_unresolved: set[tuple[str, Span]] = field(default_factory=set)
+
+    def setting(self, name: str, raw: str | None, span: Span, source: str, key: str) -> Setting:
+        r = self.space.resolve(raw, span, self.profile)
+        for n, sp in r.unresolved:
+            if (n, sp) not in self.seen_unresolved:
+                self.seen_unresolved.add((n, sp))
+                self.model.unresolved.append(Unresolved(n, sp, source))
+        value = r.value.strip() if isinstance(r.value, str) else r.value
+        return Setting(
+            name=name,
+            value=value,
+            raw=raw,
+            span=r.span,
+            origin="placeholder-default" if r.used_default else "explicit",
+            source=source,
+            chain=tuple(r.chain),
+            key=key,
+        )
+
+    @staticmethod
+    def default(name: str, value: str | None, source: str, key: str) -> Setting:
+        return Setting(name=name, value=value, origin="default", source=source, key=key)
+
+
+def norm(name: str) -> str:
+    """Canonical form of one property name element (relaxed binding)."""
+    return "".join(c for c in name.lower() if c.isalnum())

@@ -1,0 +1,203 @@
+"""Spring Boot / Dubbo keys in .properties and YAML (after relaxed-name canonicalisation)."""
+
+from __future__ import annotations
+
+from cfglint.extract import Ctx
+from cfglint.extract.spring_xml import split_connection_properties
+from cfglint.model.datasource import DataSource
+from cfglint.model.dubbo import DubboProtocol, DubboTimeout
+from cfglint.model.threads import ThreadPool
+from cfglint.model.values import Setting
+from cfglint.resolve import Def
+
+DUBBO_POOL_KEYS = ("threadpool", "threads", "corethreads", "queues", "alive")
+DRUID_PREFIX = "spring.datasource.druid"
+# DruidDataSource setters a starter-bound key may name (canonical); anything else under
+# spring.datasource.druid.<x>.url is a named datasource, not a property.
+DRUID_PROPS = frozenset(
+    "url username password driverclassname name maxactive minidle initialsize maxwait maxidle "
+    "timebetweenevictionrunsmillis minevictableidletimemillis maxevictableidletimemillis testwhileidle "
+    "testonborrow testonreturn validationquery validationquerytimeout keepalive keepalivebetweentimemillis "
+    "poolpreparedstatements maxpoolpreparedstatementperconnectionsize maxopenpreparedstatements filters "
+    "connectionproperties connectproperties connectioninitsqls removeabandoned removeabandonedtimeout "
+    "removeabandonedtimeoutmillis logabandoned notfulltimeoutretrycount breakafteracquirefailure "
+    "connectionerrorretryattempts timebetweenconnecterrormillis failfast maxwaitthreadcount phytimeoutmillis "
+    "phymaxusecount querytimeout transactionquerytimeout connecttimeout sockettimeout logintimeout "
+    "usegloaldatasourcestat useglobaldatasourcestat asyncinit initexceptionthrow defaultautocommit "
+    "defaultreadonly defaulttransactionisolation defaultcatalog killwhensocketreadtimeout useunfairlock "
+    "timebetweenlogstatsmillis statsqlmaxsize clearfiltersenable resetstatenable dbtype "
+    "webstatfilter statviewservlet filter aopPatterns aoppatterns".split()
+)
+POOL_SUBPREFIX = {"hikari": "hikari", "tomcat": "tomcat", "dbcp2": "dbcp2", "dbcp": "dbcp"}
+TYPE_TO_POOL = {
+    "com.alibaba.druid.pool.druiddatasource": "druid",
+    "com.zaxxer.hikari.hikaridatasource": "hikari",
+    "org.apache.tomcat.jdbc.pool.datasource": "tomcat",
+    "org.apache.commons.dbcp2.basicdatasource": "dbcp2",
+    "org.apache.commons.dbcp.basicdatasource": "dbcp",
+    "com.mchange.v2.c3p0.combopooleddatasource": "c3p0",
+}
+
+
+def _children(ctx: Ctx, prefix: str) -> dict[str, tuple[str, Def]]:
+    """Direct leaf children of a canonical prefix: canonical child -> (canonical full key, def)."""
+    out: dict[str, tuple[str, Def]] = {}
+    plen = len(prefix) + 1
+    for key, d in ctx.space.items(ctx.profile, prefix):
+        rest = key[plen:]
+        if rest and "." not in rest and "[" not in rest:
+            out[rest] = (key, d)
+    return out
+
+
+def _setting(ctx: Ctx, name: str, key: str, d: Def) -> Setting:
+    return ctx.setting(name, d.value, d.value_span, f"{d.key} in {d.value_span.path}", key)
+
+
+def _groups(ctx: Ctx, prefix: str) -> list[str]:
+    """Ids under a plural prefix: dubbo.protocols.<id>.x -> [id, ...]."""
+    ids: list[str] = []
+    plen = len(prefix) + 1
+    for key, _ in ctx.space.items(ctx.profile, prefix):
+        ident = key[plen:].split(".", 1)[0]
+        if ident and ident not in ids and "." in key[plen:]:
+            ids.append(ident)
+    return ids
+
+
+def extract_boot(ctx: Ctx) -> None:
+    _dubbo(ctx)
+    _datasources(ctx)
+    _task_execution(ctx)
+
+
+def _dubbo(ctx: Ctx) -> None:
+    model = ctx.model
+    space = ctx.space
+    singles = [("dubbo.protocol", "dubbo-protocol"), ("dubbo.provider", "dubbo-provider"),
+               ("dubbo.consumer", "dubbo-consumer")]
+    plurals = [("dubbo.protocols", "dubbo-protocol"), ("dubbo.providers", "dubbo-provider"),
+               ("dubbo.consumers", "dubbo-consumer")]
+    blocks: list[tuple[str, str]] = list(singles)
+    for plural, kind in plurals:
+        blocks.extend((f"{plural}.{ident}", kind) for ident in _groups(ctx, plural))
+    for prefix, kind in blocks:
+        kids = _children(ctx, prefix)
+        if not kids:
+            continue
+        settings = {k: _setting(ctx, k, full, d) for k, (full, d) in kids.items() if k in DUBBO_POOL_KEYS}
+        anchor = min(d.key_span for _, d in kids.values())
+        if kind == "dubbo-protocol":
+            model.serves_dubbo = True
+            name_def = kids.get("name")
+            pname = name_def[1].value if name_def else prefix.rsplit(".", 1)[-1] if "protocols" in prefix else "dubbo"
+            model.protocols.append(DubboProtocol(name=pname or "dubbo", label=prefix, span=anchor))
+        if kind == "dubbo-provider":
+            model.serves_dubbo = True
+        model.pools.append(ThreadPool(kind=kind, label=prefix, anchor=anchor, key=prefix, settings=settings))
+        if "timeout" in kids and kind != "dubbo-protocol":
+            full, d = kids["timeout"]
+            s = _setting(ctx, "timeout", full, d)
+            model.timeouts.append(DubboTimeout(level="provider" if kind == "dubbo-provider" else "consumer",
+                                               label=prefix, setting=s))
+    # dubbo.service.<iface>.timeout / dubbo.reference.<iface>.timeout / ...<iface>.<method>.timeout
+    for level in ("service", "reference"):
+        for key, d in space.items(ctx.profile, f"dubbo.{level}"):
+            if key.endswith(".timeout"):
+                model.timeouts.append(DubboTimeout(level=level, label=d.key,  # type: ignore[arg-type]
+                                                   setting=_setting(ctx, "timeout", key, d)))
+    if space.has_prefix("dubbo.scan") or space.has_prefix("dubbo.registry") and model.protocols:
+        model.serves_dubbo = model.serves_dubbo or space.has_prefix("dubbo.scan")
+
+
+def _datasource(ctx: Ctx, pool: str, label: str, settings_from: list[str], url_keys: list[str],
+                anchor_prefixes: list[str]) -> DataSource | None:
+    settings: dict[str, Setting] = {}
+    anchor = None
+    for prefix in settings_from:  # later prefixes override earlier ones
+        for k, (full, d) in _children(ctx, prefix).items():
+            settings[k] = _setting(ctx, k, full, d)
+            if prefix in anchor_prefixes and (anchor is None or d.key_span < anchor):
+                anchor = d.key_span
+    url = None
+    for uk in url_keys:
+        d = ctx.space.get_canon(uk, ctx.profile)
+        if d is not None:
+            url = _setting(ctx, "url", uk, d)
+            anchor = anchor or d.key_span
+            break
+    if anchor is None:
+        return None
+    conn = {}
+    cp = settings.get("connectionproperties")
+    if cp is not None and cp.value:
+        conn.update(split_connection_properties(cp, label))
+    for prefix in settings_from:
+        for key, d in ctx.space.items(ctx.profile, prefix + ".connectproperties"):
+            pk = d.key.split("connect-properties", 1)[-1].split("connectProperties", 1)[-1].strip(".[]")
+            if pk:
+                conn[pk] = _setting(ctx, pk, key, d)
+        for key, d in ctx.space.items(ctx.profile, prefix + ".datasourceproperties"):
+            pk = d.key.split("properties", 1)[-1].strip(".[]")
+            if pk:
+                conn[pk] = _setting(ctx, pk, key, d)
+    return DataSource(pool=pool, label=label, anchor=anchor, key=label, settings=settings, url=url,  # type: ignore[arg-type]
+                      connection_properties=conn)
+
+
+def _datasources(ctx: Ctx) -> None:
+    model = ctx.model
+    space = ctx.space
+    type_def = space.get_canon("spring.datasource.type", ctx.profile)
+    declared = TYPE_TO_POOL.get((type_def.value or "").strip().lower()) if type_def else None
+    druid_kids = _children(ctx, DRUID_PREFIX)
+    if druid_kids or space.has_prefix(DRUID_PREFIX):
+        ds = _datasource(ctx, "druid", DRUID_PREFIX, [DRUID_PREFIX],
+                         [f"{DRUID_PREFIX}.url", "spring.datasource.url"], [DRUID_PREFIX, "spring.datasource"])
+        if ds is not None and (ds.url is not None or druid_kids):
+            model.datasources.append(ds)
+        # Named datasources (spring.datasource.druid.<name>.url), typically bound by the application's own
+        # code from the shared spring.datasource.druid.* values, so those act as their defaults.
+        for name in _groups(ctx, DRUID_PREFIX):
+            if name in DRUID_PROPS or name in ("filter", "statviewservlet", "webstatfilter", "aop"):
+                continue
+            sub = f"{DRUID_PREFIX}.{name}"
+            if space.get_canon(f"{sub}.url", ctx.profile) is None and not _children(ctx, sub):
+                continue
+            ds = _datasource(ctx, "druid", sub, [DRUID_PREFIX, sub], [f"{sub}.url"], [sub])
+            if ds is not None:
+                model.datasources.append(ds)
+    elif space.get_canon("spring.datasource.url", ctx.profile) is not None or declared:
+        pool = declared or next((p for sub, p in POOL_SUBPREFIX.items()
+                                 if space.has_prefix(f"spring.datasource.{sub}")), "hikari")
+        prefixes = [f"spring.datasource.{POOL_SUBPREFIX[pool]}"] if pool in POOL_SUBPREFIX else []
+        url_keys = ["spring.datasource.url"]
+        if pool == "hikari":
+            url_keys.insert(0, "spring.datasource.hikari.jdbcurl")
+        ds = _datasource(ctx, pool, "spring.datasource", prefixes, url_keys, ["spring.datasource", *prefixes])
+        if ds is not None:
+            model.datasources.append(ds)
+    # baomidou dynamic-datasource: global pool defaults, then each datasource's own.
+    dyn = "spring.datasource.dynamic"
+    if space.has_prefix(f"{dyn}.datasource"):
+        for name in _groups(ctx, f"{dyn}.datasource"):
+            sub = f"{dyn}.datasource.{name}"
+            tdef = space.get_canon(f"{sub}.type", ctx.profile)
+            pool = TYPE_TO_POOL.get((tdef.value or "").strip().lower()) if tdef else None
+            if pool is None:
+                pool = "druid" if (space.has_prefix(f"{dyn}.druid") or space.has_prefix(f"{sub}.druid")) else "none"
+            prefixes = [f"{dyn}.{pool}", f"{sub}.{pool}"] if pool != "none" else []
+            ds = _datasource(ctx, pool, sub, prefixes, [f"{sub}.url"], [sub, *prefixes])
+            if ds is not None:
+                model.datasources.append(ds)
+
+
+def _task_execution(ctx: Ctx) -> None:
+    prefix = "spring.task.execution.pool"
+    kids = _children(ctx, prefix)
+    if not kids:
+        return
+    settings = {k: _setting(ctx, k, full, d) for k, (full, d) in kids.items()}
+    anchor = min(d.key_span for _, d in kids.values())
+    ctx.model.pools.append(ThreadPool(kind="boot-task-execution", label="spring.task.execution.pool",
+                                      anchor=anchor, key=prefix, settings=settings))

@@ -1,0 +1,32 @@
+"""Assemble one ModuleModel per profile context from a module's loaded files."""
+
+from __future__ import annotations
+
+from cfglint.discover import Module
+from cfglint.extract import Ctx
+from cfglint.extract.boot import extract_boot
+from cfglint.extract.connections import extract_connections
+from cfglint.extract.spring_xml import collect_beans, extract_xml
+from cfglint.loaders import PropsFile
+from cfglint.loaders.xml import XmlDoc
+from cfglint.model.module import ModuleModel
+from cfglint.resolve import PropertySpace
+
+
+def build_models(module: Module, items: list, versions: dict[str, tuple[int, ...]],
+                 present: set[str]) -> list[ModuleModel]:
+    xml_docs = [i.node for i in items if isinstance(i.node, XmlDoc)]
+    props = [i.node for i in items if isinstance(i.node, PropsFile)]
+    space = PropertySpace(props)
+    index = collect_beans(xml_docs)
+    root = items[0].file.display.rsplit("/", 1)[0] if items else "."
+    models = []
+    for profile in space.contexts():
+        model = ModuleModel(root=root, profile=profile, versions=dict(versions), present=set(present))
+        ctx = Ctx(space, profile, model)
+        for doc in xml_docs:
+            extract_xml(doc, ctx, index)
+        extract_boot(ctx)
+        extract_connections(ctx, xml_docs)
+        models.append(model)
+    return models

@@ -1,0 +1,51 @@
+"""Finding: what a check reports, and what every formatter consumes."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+from cfglint.span import Span
+
+
+class Severity(IntEnum):
+    NOTE = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r} (expected error, warning or note)") from None
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    span: Span
+    message: str
+
+
+@dataclass(slots=True)
+class Finding:
+    rule: str  # rule ID, e.g. "TP001"
+    message: str
+    span: Span
+    severity: Severity = Severity.WARNING
+    related: tuple[Related, ...] = ()
+    key: str = ""  # normalised key path used in the fingerprint (never a line number)
+    fingerprint: str = field(default="")
+
+    def compute_fingerprint(self, rel_path: str) -> str:
+        basis = "\x1f".join((self.rule, rel_path.replace("\\", "/"), self.key or self.message))
+        return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
+
+    def sort_key(self) -> tuple:
+        s = self.span
+        return (s.path, s.line, s.col, self.rule, s.end_line, s.end_col, self.message)

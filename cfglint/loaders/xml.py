@@ -1,0 +1,281 @@
+"""Spring XML loader: lxml for well-formedness (secure parser), a small start-tag scanner for exact
+attribute and text positions (lxml only knows the line of each element)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from cfglint.loaders import Comment, LoadError, decode
+from cfglint.span import LineIndex, Span
+
+_ATTR = re.compile(r"""\s*([^\s=/>"']+)\s*=\s*("[^"]*"|'[^']*')""")
+_NAME = re.compile(r"[^\s/>]+")
+_DECL_ENC = re.compile(rb"""^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+_TEMPLATE = re.compile(r"^\s*#(?:set|if|foreach|macro|parse|include)\b|\{\{[-\s]|<%[=@ ]|\$\{[a-z]+\.[a-zA-Z]+\(", re.M)
+
+
+@dataclass(slots=True)
+class Attr:
+    name: str  # as written, e.g. "maxWait", "p:maxWait", "pool-size"
+    value: str  # value after XML unescaping (from lxml)
+    name_span: Span
+    value_span: Span  # inside the quotes
+
+
+@dataclass(slots=True, eq=False)
+class XElem:
+    ns: str  # namespace URI ("" when none)
+    local: str
+    span: Span  # the tag name in the start tag
+    attrs: dict[str, Attr]  # keyed by name as written
+    text: str | None = None  # stripped direct text, None if empty
+    text_span: Span | None = None
+    children: list[XElem] = field(default_factory=list)
+    parent: XElem | None = None
+    line_end: int = 0  # line of the start tag's closing '>'
+
+    def attr(self, name: str) -> Attr | None:
+        return self.attrs.get(name)
+
+    def iter(self) -> Iterator[XElem]:
+        stack = [self]
+        while stack:
+            e = stack.pop()
+            yield e
+            stack.extend(reversed(e.children))
+
+    def path(self) -> str:
+        """A line-free key path for fingerprints: beans/bean[dataSource]/property[maxWait]."""
+        parts = []
+        e: XElem | None = self
+        while e is not None:
+            ident = ""
+            for k in ("id", "name", "key", "interface"):
+                a = e.attrs.get(k)
+                if a is not None:
+                    ident = f"[{a.value}]"
+                    break
+            parts.append(e.local + ident)
+            e = e.parent
+        return "/".join(reversed(parts))
+
+
+@dataclass(slots=True)
+class XmlDoc:
+    path: str
+    root: XElem
+    text: str
+    comments: list[Comment]
+    namespaces: set[str]
+
+
+@dataclass(slots=True)
+class _Tag:
+    name: str
+    start: int  # offset of the name
+    end: int  # offset just after '>'
+    attrs: list[tuple[str, int, int, int, int]]  # name, name_start, name_end, value_start, value_end
+
+
+def _scan(text: str) -> tuple[list[_Tag], list[tuple[int, int]]]:
+    """Start tags and comments in document order, skipping CDATA, PIs and DOCTYPE."""
+    tags: list[_Tag] = []
+    comments: list[tuple[int, int]] = []
+    n = len(text)
+    i = text.find("<")
+    while 0 <= i < n:
+        if text.startswith("<!--", i):
+            j = text.find("-->", i + 4)
+            j = n if j < 0 else j
+            comments.append((i + 4, j))
+            i = text.find("<", j + 3)
+            continue
+        if text.startswith("<![CDATA[", i):
+            j = text.find("]]>", i)
+            i = text.find("<", n if j < 0 else j + 3)
+            continue
+        if text.startswith("<?", i):
+            j = text.find("?>", i)
+            i = text.find("<", n if j < 0 else j + 2)
+            continue
+        if text.startswith("<!", i):  # DOCTYPE, possibly with an internal subset
+            depth, j = 0, i + 2
+            while j < n:
+                c = text[j]
+                if c == "[":
+                    depth += 1
+                elif c == "]":
+                    depth -= 1
+                elif c == ">" and depth <= 0:
+                    break
+                elif c in "\"'":
+                    k = text.find(c, j + 1)
+                    j = n if k < 0 else k
+                j += 1
+            i = text.find("<", j)
+            continue
+        if text.startswith("</", i):
+            j = text.find(">", i)
+            i = text.find("<", n if j < 0 else j)
+            continue
+        m = _NAME.match(text, i + 1)
+        if not m:
+            i = text.find("<", i + 1)
+            continue
+        tag = _Tag(m.group(0), m.start(), 0, [])
+        j = m.end()
+        while True:
+            am = _ATTR.match(text, j)
+            if not am:
+                break
+            tag.attrs.append((am.group(1), am.start(1), am.end(1), am.start(2) + 1, am.end(2) - 1))
+            j = am.end()
+        k = text.find(">", j)
+        tag.end = n if k < 0 else k + 1
+        tags.append(tag)
+        i = text.find("<", tag.end)
+    return tags, comments
+
+
+def _parser():  # type: ignore[no-untyped-def]
+    from lxml import etree
+
+    # No entity expansion, no DTD loading, no network, bounded tree: hostile input stays inert.
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_blank_text=False,
+        recover=False,
+    )
+
+
+def _split(tag: str) -> tuple[str, str]:
+    if tag.startswith("{"):
+        ns, _, local = tag[1:].partition("}")
+        return ns, local
+    return "", tag
+
+
+def load_xml(path: str, data: bytes) -> XmlDoc:
+    from lxml import etree
+
+    m = _DECL_ENC.match(data[:200])
+    declared = m.group(1).decode("ascii").lower() if m else None
+    fallbacks = ("utf-8", "gb18030", "latin-1")
+    if declared and declared not in ("utf-8", "utf8"):
+        fallbacks = (_py_encoding(declared), *fallbacks)
+    text, _enc = decode(data, fallbacks)
+    if not text.strip():
+        raise LoadError("empty XML file", skipped=True)
+    if "<!ENTITY" in text:
+        # Entity declarations have no place in Spring config and are how XXE / billion-laughs attacks start.
+        off = text.find("<!ENTITY")
+        line, col = LineIndex(text).pos(off)
+        raise LoadError("XML entity declarations are not allowed (possible XXE or entity expansion); "
+                        "file not linted", line, col)
+    try:
+        root_el = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as e:
+        line, col = (e.position if e.position else (1, 1))
+        msg = str(e.msg if hasattr(e, "msg") else e).split(", line ")[0]
+        if _TEMPLATE.search(text):
+            raise LoadError(f"template, skipped (not well-formed XML: {msg})", line, col, skipped=True) from None
+        raise LoadError(f"XML syntax error: {msg}", line, col) from None
+    except (ValueError, LookupError) as e:
+        raise LoadError(f"cannot parse XML: {e}") from None
+    idx = LineIndex(text)
+    tags, comment_ranges = _scan(text)
+    elements = [el for el in root_el.iter() if isinstance(el.tag, str)]
+    aligned = len(tags) == len(elements) and all(
+        _split(el.tag)[1] == t.name.rpartition(":")[2] for el, t in zip(elements, tags, strict=True)
+    )
+    converted: dict[int, XElem] = {}
+    namespaces: set[str] = set()
+    for i, el in enumerate(elements):
+        ns, local = _split(el.tag)
+        namespaces.add(ns)
+        if aligned:
+            t = tags[i]
+            span = idx.span(path, t.start, t.start + len(t.name))
+            attrs = {}
+            for name, ns0, ne0, vs, ve in t.attrs:
+                attrs[name] = Attr(name, "", idx.span(path, ns0, ne0), idx.span(path, vs, ve))
+            _fill_attr_values(el, attrs)
+            text_span = None
+            stripped = (el.text or "").strip()
+            if stripped:
+                raw_end = text.find("<", t.end)
+                raw_end = len(text) if raw_end < 0 else raw_end
+                seg = text[t.end:raw_end]
+                lead = len(seg) - len(seg.lstrip())
+                s_end = t.end + len(seg.rstrip())
+                text_span = idx.span(path, t.end + lead, max(t.end + lead, s_end))
+            line_end = idx.pos(max(t.end - 1, 0))[0]
+        else:
+            line = el.sourceline or 1
+            span = Span(path, line, 1, line, 1)
+            attrs = {}
+            for qn, v in el.attrib.items():
+                aname = _unqualify(qn, el)
+                attrs[aname] = Attr(aname, v, span, span)
+            stripped = (el.text or "").strip()
+            text_span = span if stripped else None
+            line_end = line
+        x = XElem(ns, local, span, attrs, stripped or None, text_span, line_end=line_end)
+        parent = el.getparent()
+        while parent is not None and not isinstance(parent.tag, str):
+            parent = parent.getparent()
+        if parent is not None and id(parent) in converted:
+            p = converted[id(parent)]
+            x.parent = p
+            p.children.append(x)
+        converted[id(el)] = x
+    root = converted[id(root_el)]
+    comments = []
+    for s, e in comment_ranges:
+        cspan = idx.span(path, s, e)
+        line_start = idx.starts[cspan.line - 1]
+        own = text[line_start:s - 4].strip() == ""
+        comments.append(Comment(text[s:e].strip(), cspan, own))
+    return XmlDoc(path, root, text, comments, namespaces)
+
+
+def _unqualify(qname: str, el: object) -> str:
+    if not qname.startswith("{"):
+        return qname
+    ns, local = _split(qname)
+    nsmap = getattr(el, "nsmap", {}) or {}
+    for prefix, uri in nsmap.items():
+        if uri == ns and prefix:
+            return f"{prefix}:{local}"
+    return local
+
+
+def _fill_attr_values(el: object, attrs: dict[str, Attr]) -> None:
+    values = {_unqualify(k, el): v for k, v in el.attrib.items()}  # type: ignore[attr-defined]
+    for name, a in list(attrs.items()):
+        if name in values:
+            a.value = values[name]
+        elif name.startswith("xmlns"):
+            del attrs[name]
+        else:
+            a.value = ""
+
+
+_PY_ENC = {"gbk": "gbk", "gb2312": "gbk", "gb18030": "gb18030", "iso-8859-1": "latin-1", "utf-16": "utf-16"}
+
+
+def _py_encoding(name: str) -> str:
+    import codecs
+
+    name = _PY_ENC.get(name, name)
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return "utf-8"
+    return name

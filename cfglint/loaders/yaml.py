@@ -1,0 +1,157 @@
+"""YAML loader: ruamel.yaml's C composer (libyaml) gives nodes with marks; we flatten them to Spring
+property names (``a.b[0].c``) with exact key and value spans. Nothing is constructed, so unknown
+tags (``!SHARDING``) are opaque values, and alias expansion is counted so anchor bombs stop early."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from cfglint.loaders import Comment, Entry, LoadError, PropsFile, decode
+from cfglint.span import Span
+
+MAX_NODES = 50_000  # flattened nodes per file, aliases counted at every use
+MAX_DEPTH = 100
+_COMMENT = re.compile(r"(?:^|\s)#(.*)$")
+# Maven resource filtering (spring-boot-starter-parent) replaces @token@ at build time; unquoted it is
+# not valid YAML. Quote it in place (same length, so every position stays exact).
+_MAVEN_TOKEN = re.compile(r"(?<=[:-] )@([\w.-]+)@(?=[ \t]*(?:#|$))", re.M)
+_TEMPLATE = re.compile(r"\{\{[-\s]|\{%|^\s*#(?:set|if|foreach)\b", re.M)
+
+
+class _Budget:
+    __slots__ = ("left",)
+
+    def __init__(self) -> None:
+        self.left = MAX_NODES
+
+
+def _span(path: str, node: object) -> Span:
+    s, e = node.start_mark, node.end_mark  # type: ignore[attr-defined]
+    line, col, end_line, end_col = s.line + 1, s.column + 1, e.line + 1, e.column + 1
+    style = getattr(node, "style", None)
+    if style in ("'", '"') and end_line == line and end_col - col >= 2:
+        col, end_col = col + 1, end_col - 1  # point inside the quotes
+    return Span(path, line, col, end_line, end_col)
+
+
+def _key_text(node: object) -> str | None:
+    if type(node).__name__ != "ScalarNode":
+        return None
+    return str(node.value)  # type: ignore[attr-defined]
+
+
+def _flatten(path: str, node: object, prefix: str, key_span: Span | None, doc: int,
+             out: list[Entry], budget: _Budget, depth: int) -> None:
+    budget.left -= 1
+    if budget.left < 0:
+        raise LoadError(f"YAML expands to more than {MAX_NODES} nodes (alias/anchor bomb?); file not linted",
+                        node.start_mark.line + 1, node.start_mark.column + 1)  # type: ignore[attr-defined]
+    if depth > MAX_DEPTH:
+        raise LoadError(f"YAML nested deeper than {MAX_DEPTH} levels; file not linted",
+                        node.start_mark.line + 1, node.start_mark.column + 1)  # type: ignore[attr-defined]
+    kind = type(node).__name__
+    if kind == "ScalarNode":
+        if prefix:
+            value = node.value  # type: ignore[attr-defined]
+            if not node.style and value in ("~", "null", "Null", "NULL"):  # type: ignore[attr-defined]
+                value = None
+            vspan = _span(path, node)
+            out.append(Entry(prefix, value, key_span or vspan, vspan, doc))
+        return
+    if kind == "SequenceNode":
+        for i, item in enumerate(node.value):  # type: ignore[attr-defined]
+            _flatten(path, item, f"{prefix}[{i}]", key_span, doc, out, budget, depth + 1)
+        return
+    if kind == "MappingNode":
+        pairs = node.value  # type: ignore[attr-defined]
+        # YAML merge keys (<<) first, so explicit keys of this mapping override them.
+        for k, v in pairs:
+            if _key_text(k) == "<<" and not k.style:
+                merged = v.value if type(v).__name__ == "SequenceNode" else [v]
+                for m in merged:
+                    if type(m).__name__ == "MappingNode":
+                        _flatten(path, m, prefix, key_span, doc, out, budget, depth + 1)
+        for k, v in pairs:
+            text = _key_text(k)
+            if text is None or (text == "<<" and not k.style):
+                continue
+            text = text.strip()
+            if not text:
+                continue
+            if text.startswith("["):
+                name = f"{prefix}{text}"
+            else:
+                name = f"{prefix}.{text}" if prefix else text
+            _flatten(path, v, name, _span(path, k), doc, out, budget, depth + 1)
+
+
+def load_yaml(path: str, data: bytes) -> PropsFile:
+    from ruamel.yaml.cyaml import CBaseLoader
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    text, _ = decode(data)
+    if "@" in text:
+        text_for_parser = _MAVEN_TOKEN.sub(lambda m: f"'{m.group(1)}'", text)
+    else:
+        text_for_parser = text
+    entries: list[Entry] = []
+    budget = _Budget()
+    doc_profiles: dict[int, tuple[str, ...]] = {}
+    loader = CBaseLoader(io.StringIO(text_for_parser))
+    doc = -1
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            doc += 1
+            start = len(entries)
+            if node is not None:
+                _flatten(path, node, "", None, doc, entries, budget, 0)
+            profiles = _doc_profiles(entries[start:])
+            if profiles:
+                doc_profiles[doc] = profiles
+    except MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = e.problem or e.context or "invalid YAML"
+        if _TEMPLATE.search(text):
+            raise LoadError(f"template, skipped (not valid YAML: {problem})", line, col, skipped=True) from None
+        raise LoadError(f"YAML syntax error: {problem}", line, col) from None
+    except YAMLError as e:
+        raise LoadError(f"YAML error: {e}") from None
+    except RecursionError:
+        raise LoadError("YAML nested too deeply; file not linted") from None
+    finally:
+        loader.dispose()
+    return PropsFile(path, "yaml", entries, text, doc_profiles, _comments(path, text))
+
+
+_PROFILE_KEYS = {"spring.config.activate.on-profile", "spring.config.activate.onprofile", "spring.profiles"}
+
+
+def _doc_profiles(entries: list[Entry]) -> tuple[str, ...]:
+    for e in entries:
+        k = e.key.lower().replace("_", "-")
+        base = re.sub(r"\[\d+\]$", "", k)
+        if base in _PROFILE_KEYS or base.replace("-", "") in {p.replace("-", "") for p in _PROFILE_KEYS}:
+            if e.value:
+                return tuple(p.strip() for p in e.value.split(",") if p.strip())
+    return ()
+
+
+def _comments(path: str, text: str) -> list[Comment]:
+    """Comments that carry a cfglint directive (the C parser drops comments, so scan lines)."""
+    out: list[Comment] = []
+    if "cfglint" not in text:
+        return out
+    for lineno, line in enumerate(text.splitlines(), 1):
+        pos = line.find("#")
+        if pos < 0 or "cfglint" not in line:
+            continue
+        m = _COMMENT.search(line, pos if pos == 0 else pos - 1)
+        if not m:
+            continue
+        start = m.start(1) - 1
+        own = line[:start].strip() == ""
+        out.append(Comment(m.group(1).strip(), Span(path, lineno, start + 1, lineno, len(line) + 1), own))
+    return out

@@ -1,0 +1,36 @@
+"""ModuleModel: everything the checks see for one module under one profile."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cfglint.model.datasource import DataSource, JdbcConnection
+from cfglint.model.dubbo import DubboProtocol, DubboTimeout
+from cfglint.model.threads import ThreadPool
+from cfglint.span import Span
+
+
+@dataclass
+class Unresolved:
+    name: str
+    span: Span
+    where: str  # the key or attribute whose value holds the placeholder
+
+
+@dataclass
+class ModuleModel:
+    root: str  # display path of the module root
+    profile: str | None
+    versions: dict[str, tuple[int, ...]] = field(default_factory=dict)  # druid, dubbo, spring-boot, ...
+    present: set[str] = field(default_factory=set)  # libraries seen in the build file
+    pools: list[ThreadPool] = field(default_factory=list)
+    datasources: list[DataSource] = field(default_factory=list)
+    connections: list[JdbcConnection] = field(default_factory=list)
+    timeouts: list[DubboTimeout] = field(default_factory=list)
+    protocols: list[DubboProtocol] = field(default_factory=list)
+    serves_dubbo: bool = False  # the module exports Dubbo services (provider side)
+    unresolved: list[Unresolved] = field(default_factory=list)
+
+    def version(self, lib: str) -> tuple[int, ...] | None:
+        v = self.versions.get(lib)
+        return v or None

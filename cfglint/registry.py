@@ -1,0 +1,108 @@
+"""Rule metadata (data in rules/*.toml) and the binding of check functions to rule IDs."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from cfglint.findings import Finding, Severity
+
+
+@dataclass(frozen=True)
+class Example:
+    kind: str  # "bad" or "good"
+    description: str
+    files: dict[str, str]  # relative path -> content
+    expect: tuple[str, ...] = ()  # "RULE path:line[:col]" findings the example must produce
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RuleMeta:
+    id: str
+    name: str
+    severity: Severity
+    summary: str
+    docs: str
+    tags: tuple[str, ...] = ()
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> {default, description}
+    examples: tuple[Example, ...] = ()
+
+    @property
+    def help_uri(self) -> str:
+        return f"https://cfglint.readthedocs.io/rules/{self.id}/"
+
+    def option_defaults(self) -> dict[str, Any]:
+        return {k: v.get("default") for k, v in self.options.items()}
+
+
+def rules_dir() -> Path:
+    """rules/ lives inside the installed package (wheel) or beside it in a checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "rules", here.parent / "rules"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("cfglint rule metadata (rules/) not found next to the package")
+
+
+def _parse_rule(path: Path) -> RuleMeta:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    examples = tuple(
+        Example(
+            kind=e["kind"],
+            description=e.get("description", ""),
+            files=dict(e["files"]),
+            expect=tuple(e.get("expect", ())),
+            options=dict(e.get("options", {})),
+        )
+        for e in data.get("examples", ())
+    )
+    return RuleMeta(
+        id=data["id"],
+        name=data["name"],
+        severity=Severity.parse(data["severity"]),
+        summary=data["summary"],
+        docs=data.get("docs", "").strip(),
+        tags=tuple(data.get("tags", ())),
+        options=dict(data.get("options", {})),
+        examples=examples,
+    )
+
+
+@cache
+def all_rules() -> dict[str, RuleMeta]:
+    rules = {}
+    for path in sorted(rules_dir().glob("*.toml")):
+        meta = _parse_rule(path)
+        rules[meta.id] = meta
+    return rules
+
+
+def find_rule(token: str) -> RuleMeta | None:
+    """Look a rule up by ID (``TP001``) or name (``unbounded-thread-pool``)."""
+    rules = all_rules()
+    token = token.strip()
+    if token.upper() in rules:
+        return rules[token.upper()]
+    for meta in rules.values():
+        if meta.name == token.lower():
+            return meta
+    return None
+
+
+CheckFn = Callable[..., Iterable[Finding]]
+CHECKS: dict[str, CheckFn] = {}
+
+
+def check(rule_id: str) -> Callable[[CheckFn], CheckFn]:
+    """Bind a pure check function ``fn(module, options) -> Iterable[Finding]`` to a rule ID."""
+
+    def deco(fn: CheckFn) -> CheckFn:
+        CHECKS[rule_id] = fn
+        return fn
+
+    return deco

@@ -1,0 +1,26 @@
+"""Report: the result of one lint run, consumed by every formatter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cfglint.findings import Finding
+from cfglint.registry import RuleMeta
+
+
+@dataclass
+class Report:
+    findings: list[Finding]  # sorted, suppressed ones removed; CF001 parse errors included
+    rules: list[RuleMeta]  # every enabled rule, sorted by ID
+    files_linted: int = 0
+    files_skipped: int = 0
+    srcroot: str = "."  # absolute path that SARIF/GitLab URIs are relative to (repository root)
+    cwd: str = "."  # absolute path that Span.path values are relative to
+    tool_version: str = ""
+    sources: dict[str, str] = field(default_factory=dict)  # Span.path -> decoded text, for excerpts
+
+    def count(self) -> dict[str, int]:
+        out = {"error": 0, "warning": 0, "note": 0}
+        for f in self.findings:
+            out[f.severity.label] += 1
+        return out

@@ -1,0 +1,234 @@
+"""PropertySpace: one module's .properties and YAML as a single Spring key space.
+
+- Relaxed names (Boot 2 rules): per dot-separated element, lower-case and drop everything that is
+  not a letter or digit, so ``max-wait`` = ``maxWait`` = ``max_wait``; ``[...]`` parts are exact.
+- Profiles: ``application-<p>.*`` files and YAML documents with ``spring.config.activate.on-profile``
+  (or the older ``spring.profiles``) are overlays; base definitions apply to every profile.
+- Placeholders: ``${a}``, ``${a:default}``, nested ``${a:${b:c}}``, chains across files, with every
+  definition consulted kept for messages and the span moved to where the value is really written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from cfglint.loaders import PropsFile
+from cfglint.span import Span
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]")
+_TOKEN = re.compile(r"\[[^\]]*\]|[^.\[]+")
+_PROFILE_FILE = re.compile(r"^(?:application|bootstrap)-([^./]+)\.(?:ya?ml|properties)$", re.I)
+MAX_DEPTH = 32
+
+
+def canon(name: str) -> str:
+    """Canonical relaxed form of a property name."""
+    parts = []
+    for m in _TOKEN.finditer(name):
+        tok = m.group(0)
+        if tok.startswith("["):
+            parts.append(tok)
+        else:
+            elem = _NON_ALNUM.sub("", tok.lower())
+            if elem:
+                parts.append("." + elem)
+    return "".join(parts).lstrip(".")
+
+
+def profile_names(expr: tuple[str, ...]) -> list[str]:
+    """Positive profile names of an on-profile value (``prod | staging``, ``dev,test``); ``!x`` is skipped."""
+    names = []
+    for item in expr:
+        names.extend(n for n in re.split(r"[\s,|&()]+", item) if n and not n.startswith("!"))
+    return names
+
+
+@dataclass(slots=True)
+class Def:
+    key: str  # as written
+    value: str | None
+    key_span: Span
+    value_span: Span
+    profile: str | None  # None = applies to every profile
+    rank: int  # higher wins among definitions of the same profile scope
+
+    def where(self) -> str:
+        return f"{self.value_span.path}:{self.value_span.line}"
+
+
+@dataclass(slots=True)
+class Resolved:
+    value: str | None  # fully resolved text; unresolvable placeholders are left as ${name}
+    span: Span  # where the decisive text is written
+    chain: list[str] = field(default_factory=list)  # human provenance, outermost first
+    defs: list[Def] = field(default_factory=list)  # definitions consulted
+    used_default: bool = False  # the value is a ${name:default} default
+    unresolved: list[tuple[str, Span]] = field(default_factory=list)  # ${name} with no default, no definition
+
+
+def profile_of_file(path: str) -> str | None:
+    m = _PROFILE_FILE.match(path.rsplit("/", 1)[-1])
+    return m.group(1) if m else None
+
+
+class PropertySpace:
+    def __init__(self, files: Iterable[PropsFile]) -> None:
+        self.defs: dict[str, list[Def]] = {}
+        self.profiles: set[str] = set()
+        self.files: list[PropsFile] = []
+        # Boot precedence: .properties beats .yml in the same place; profile files beat base files.
+        ordered = sorted(files, key=lambda f: (f.kind == "properties", f.path))
+        for rank_base, f in enumerate(ordered):
+            self.files.append(f)
+            file_profile = profile_of_file(f.path)
+            if file_profile:
+                self.profiles.add(file_profile)
+            for e in f.entries:
+                names = profile_names(f.doc_profiles.get(e.doc, ()))
+                scopes: list[str | None] = list(names) if names else [file_profile]
+                self.profiles.update(n for n in names)
+                rank = rank_base * 10_000 + e.doc
+                bucket = self.defs.setdefault(canon(e.key), [])
+                for scope in scopes:
+                    bucket.append(Def(e.key, e.value, e.key_span, e.value_span, scope, rank))
+
+    def contexts(self) -> list[str | None]:
+        """Profiles to evaluate: the base configuration and each profile overlay."""
+        return [None, *sorted(self.profiles)]
+
+    def get(self, name: str, profile: str | None = None) -> Def | None:
+        return self.get_canon(canon(name), profile)
+
+    def get_canon(self, key: str, profile: str | None = None) -> Def | None:
+        defs = self.defs.get(key)
+        if not defs:
+            return None
+        best: Def | None = None
+        for d in defs:
+            if d.profile is None or d.profile == profile:
+                # A profile overlay beats the base; otherwise the higher rank wins.
+                if best is None or ((d.profile is not None, d.rank) >= (best.profile is not None, best.rank)):
+                    best = d
+        return best
+
+    def items(self, profile: str | None = None, prefix: str = "") -> Iterator[tuple[str, Def]]:
+        """(canonical key, effective definition) for keys under a canonical prefix."""
+        for key in sorted(self.defs):
+            if prefix and not (key == prefix or key.startswith(prefix + ".") or key.startswith(prefix + "[")):
+                continue
+            d = self.get_canon(key, profile)
+            if d is not None:
+                yield key, d
+
+    def has_prefix(self, prefix: str) -> bool:
+        p = canon(prefix)
+        return any(k == p or k.startswith(p + ".") or k.startswith(p + "[") for k in self.defs)
+
+    # ---- placeholders -------------------------------------------------------------------------
+
+    def resolve(self, text: str | None, span: Span, profile: str | None = None) -> Resolved:
+        res = Resolved(text, span)
+        if text is None or "${" not in text:
+            return res
+        value, decisive = self._expand(text, span, profile, res, (), 0)
+        res.value = value
+        if decisive is not None:
+            res.span = decisive
+        return res
+
+    def _expand(self, text: str, span: Span, profile: str | None, res: Resolved,
+                stack: tuple[str, ...], depth: int) -> tuple[str, Span | None]:
+        """Expand every placeholder in ``text``. The returned span is set when ``text`` is exactly
+        one placeholder (so the value really comes from elsewhere)."""
+        out: list[str] = []
+        i = 0
+        decisive: Span | None = None
+        whole = False
+        while True:
+            start = text.find("${", i)
+            if start < 0:
+                out.append(text[i:])
+                break
+            end = _matching(text, start + 2)
+            if end < 0:
+                out.append(text[i:])
+                break
+            out.append(text[i:start])
+            body = text[start + 2:end]
+            whole = start == 0 and end == len(text) - 1 and text.strip() == text
+            value, sub_span = self._one(body, span, profile, res, stack, depth, text, start)
+            out.append(value)
+            if whole:
+                decisive = sub_span
+            i = end + 1
+        return "".join(out), decisive if whole else None
+
+    def _one(self, body: str, span: Span, profile: str | None, res: Resolved, stack: tuple[str, ...],
+             depth: int, outer: str, outer_start: int) -> tuple[str, Span | None]:
+        name, default = _split_default(body)
+        if depth >= MAX_DEPTH or name in stack:
+            res.chain.append(f"${{{name}}} is circular")
+            return "${" + body + "}", None
+        # Spring <6.2 first tries the whole "key:default" as a key; a real key with ':' is rare.
+        d = self.get(name, profile) if name else None
+        if d is not None and d.value is not None:
+            res.defs.append(d)
+            res.chain.append(f"${{{name}}} = {d.value!r} ({d.where()})")
+            if "${" in d.value:
+                value, sub = self._expand(d.value, d.value_span, profile, res, (*stack, name), depth + 1)
+                return value, sub or d.value_span
+            return d.value, d.value_span
+        if default is not None:
+            res.used_default = True
+            res.chain.append(f"${{{name}}} is not defined, default {default!r} used")
+            dspan = _sub_span(span, outer, outer_start + 2 + len(name) + 1, len(default))
+            if "${" in default:
+                value, sub = self._expand(default, dspan, profile, res, (*stack, name), depth + 1)
+                return value, sub or dspan
+            return default, dspan
+        res.unresolved.append((name, span))
+        res.chain.append(f"${{{name}}} is not defined in this module")
+        return "${" + body + "}", None
+
+
+def _matching(text: str, i: int) -> int:
+    depth = 1
+    n = len(text)
+    while i < n:
+        if text.startswith("${", i):
+            depth += 1
+            i += 2
+            continue
+        c = text[i]
+        if c == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
+def _split_default(body: str) -> tuple[str, str | None]:
+    depth = 0
+    i = 0
+    while i < len(body):
+        if body.startswith("${", i):
+            depth += 1
+            i += 2
+            continue
+        c = body[i]
+        if c == "}":
+            depth -= 1
+        elif c == ":" and depth == 0:
+            return body[:i].strip(), body[i + 1:]
+        i += 1
+    return body.strip(), None
+
+
+def _sub_span(span: Span, text: str, offset: int, length: int) -> Span:
+    """Span of text[offset:offset+length] when ``span`` covers ``text`` on one line, else ``span``."""
+    if span.line == span.end_line and span.end_col - span.col == len(text):
+        return Span(span.path, span.line, span.col + offset, span.line, span.col + offset + length)
+    return span

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cfglint.api import lint
+from cfglint.report import Report
+from cfglint.settings import Settings
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def write_tree(root: Path, files: dict[str, str]) -> None:
+    for rel, content in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(content.lstrip("\n") if rel.endswith(".xml") else content, encoding="utf-8")
+
+
+def run_lint(root: Path, **settings: object) -> Report:
+    return lint([root], Settings.model_validate({"respect-gitignore": False, **settings}), cwd=root)
+
+
+@pytest.fixture
+def lint_tree(tmp_path: Path):
+    def _run(files: dict[str, str], **settings: object) -> Report:
+        write_tree(tmp_path, files)
+        return run_lint(tmp_path, **settings)
+
+    return _run
