@@ -28,5 +28,9 @@ def show(s: Setting, unit: str = "") -> str:
 
 
 def load_all() -> None:
-    """Import every check module so their @check decorators register."""
-    from cfglint.checks import threads  # noqa: F401
+    """Import every check module in this package so their @check decorators register."""
+    import importlib
+    import pkgutil
+
+    for info in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{info.name}")
