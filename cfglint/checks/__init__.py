@@ -20,11 +20,14 @@ def finding(rule: str, where: Setting | Span, message: str, key: str,
 
 
 def show(s: Setting, unit: str = "") -> str:
-    """'threads = 2147483647 (dubbo.protocol.threads in application.yml; ${t} default used)'."""
-    value = s.value if s.value is not None else "(unset)"
-    u = f" {unit}" if unit and s.value is not None else ""
-    prov = s.provenance()
-    return f"{s.name} = {value}{u}" + (f" ({prov})" if prov else "")
+    """'maxWait = 60000 ms', plus how a placeholder resolved, or '(default)' for library defaults."""
+    value = s.value if s.value not in (None, "") else "(empty)"
+    u = f" {unit}" if unit and s.value not in (None, "") else ""
+    if s.origin == "default":
+        return f"{s.name} = {value}{u} (library default)"
+    if s.chain:
+        return f"{s.name} = {value}{u} ({'; '.join(s.chain)})"
+    return f"{s.name} = {value}{u}"
 
 
 def load_all() -> None:

@@ -63,7 +63,7 @@ def _dubbo(pool: ThreadPool, s: dict[str, Setting]) -> Iterator[Finding]:
     if _huge(threads):
         assert threads is not None
         yield finding("TP001", threads,
-                      f"Dubbo thread pool of {pool.label} is effectively unbounded: {show(threads)} threads. "
+                      f"Dubbo thread pool of {pool.label} is effectively unbounded: {show(threads)} threads at most. "
                       "Under sustained load it creates threads until the host runs out of memory "
                       "(\"unable to create new native thread\"). Set threads to what the host can run, "
                       "e.g. threads=\"200\" (Dubbo's fixed default).",
@@ -73,7 +73,7 @@ def _dubbo(pool: ThreadPool, s: dict[str, Setting]) -> Iterator[Finding]:
         assert tp is not None
         yield finding("TP001", tp,
                       f"Dubbo thread pool of {pool.label} is unbounded: threadpool=\"{kind}\" with no threads "
-                      f"means a maximum of {INT_MAX} threads (Integer.MAX_VALUE) ({tp.provenance()}). "
+                      f"means a maximum of {INT_MAX} threads (Integer.MAX_VALUE). "
                       "A burst creates threads until the host runs out of memory, and 'Thread pool is "
                       "EXHAUSTED' never fires. Add threads=\"200\" (or a measured maximum) next to it, "
                       "or use threadpool=\"fixed\".",
@@ -95,7 +95,7 @@ def _spring(pool: ThreadPool, max_key: str, queue_key: str, max_name: str, queue
     if mx is None and queue is not None and qv is not None and qv < UNBOUNDED_THREADS:
         what = "0 (a SynchronousQueue: every task needs a thread)" if qv <= 0 else f"{qv}"
         yield finding("TP001", queue,
-                      f"{pool.label} has a bounded queue ({queue_name} = {what}; {queue.provenance()}) but no "
+                      f"{pool.label} has a bounded queue ({queue_name} = {what}) but no "
                       f"{max_name}, which defaults to {INT_MAX} (Integer.MAX_VALUE): when the queue is full, "
                       f"threads are created without limit until the host runs out of memory. Set {max_name} "
                       "(e.g. 50).",

@@ -51,7 +51,8 @@ def _children(ctx: Ctx, prefix: str) -> dict[str, tuple[str, Def]]:
 
 
 def _setting(ctx: Ctx, name: str, key: str, d: Def) -> Setting:
-    return ctx.setting(name, d.value, d.value_span, f"{d.key} in {d.value_span.path}", key)
+    written = d.key.rsplit(".", 1)[-1] if "." in d.key else d.key  # as the user spelled it
+    return ctx.setting(written or name, d.value, d.value_span, f"{d.key} in {d.value_span.path}", key)
 
 
 def _groups(ctx: Ctx, prefix: str) -> list[str]:
