@@ -120,7 +120,6 @@ def lint(paths: list[Path], settings: Settings, cwd: Path | None = None, *, debu
     loaded = _load_all(files, settings, debug)
     engine = Engine(settings)
     state = RunState()
-    by_module: dict[int, list[Loaded]] = {}
     for item in loaded:
         if item.error is not None:
             state.findings.append(item.error)

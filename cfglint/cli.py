@@ -41,8 +41,8 @@ def _csv(values: list[str] | None) -> list[str] | None:
 @app.command()
 def check(
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or directories (default: .)")] = None,
-    fmt: Annotated[list[str] | None, typer.Option("--format", "-f", help="text|concise|json|sarif|github|gitlab|junit; "
-                                                  "repeat with --output for several outputs")] = None,
+    fmt: Annotated[list[str] | None, typer.Option(
+        "--format", "-f", help="text|concise|json|sarif|github|gitlab|junit; repeat with --output")] = None,
     output: Annotated[list[Path] | None, typer.Option("--output", "-o", help="Write the matching --format here")] = None,
     select: Annotated[list[str] | None, typer.Option(help="Rule IDs, names or families to enable")] = None,
     ignore: Annotated[list[str] | None, typer.Option(help="Rule IDs, names or families to disable")] = None,
@@ -50,7 +50,8 @@ def check(
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even with findings")] = False,
     config: Annotated[Path | None, typer.Option(help="Config file (pyproject.toml or .cfglint.toml)")] = None,
     baseline: Annotated[Path | None, typer.Option(help="Hide findings recorded in this baseline")] = None,
-    write_baseline: Annotated[Path | None, typer.Option("--write-baseline", help="Record findings as a baseline")] = None,
+    write_baseline: Annotated[Path | None, typer.Option("--write-baseline",
+                                                        help="Record findings as a baseline")] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Parallel workers (default: CPUs)")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the parse cache")] = False,
     no_inline: Annotated[bool, typer.Option("--no-inline-suppressions", help="Ignore cfglint: comments")] = False,
@@ -59,7 +60,8 @@ def check(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors")] = False,
 ) -> None:
     """Lint configuration files and report findings."""
-    from cfglint.baseline import BaselineError, apply_baseline, read_baseline, write_baseline as write_bl
+    from cfglint.baseline import BaselineError, apply_baseline, read_baseline
+    from cfglint.baseline import write_baseline as write_bl
     from cfglint.formatters import FORMATS, render
     from cfglint.settings import ConfigError, load_settings
 

@@ -118,9 +118,9 @@ class Engine:
 
     def _file_ignored(self, f: Finding) -> bool:
         for pattern, ids in self.settings.per_file_ignores.items():
-            if fnmatch.fnmatch(f.span.path, pattern) or fnmatch.fnmatch(f.span.path, f"*/{pattern}"):
-                if f.rule in resolve_selection(ids):
-                    return True
+            matches = fnmatch.fnmatch(f.span.path, pattern) or fnmatch.fnmatch(f.span.path, f"*/{pattern}")
+            if matches and f.rule in resolve_selection(ids):
+                return True
         return False
 
 

@@ -107,10 +107,10 @@ class PropertySpace:
             return None
         best: Def | None = None
         for d in defs:
-            if d.profile is None or d.profile == profile:
-                # A profile overlay beats the base; otherwise the higher rank wins.
-                if best is None or ((d.profile is not None, d.rank) >= (best.profile is not None, best.rank)):
-                    best = d
+            # A profile overlay beats the base; otherwise the higher rank wins.
+            applies = d.profile is None or d.profile == profile
+            if applies and (best is None or (d.profile is not None, d.rank) >= (best.profile is not None, best.rank)):
+                best = d
         return best
 
     def items(self, profile: str | None = None, prefix: str = "") -> Iterator[tuple[str, Def]]:

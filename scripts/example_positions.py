@@ -12,8 +12,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from cfglint.registry import all_rules  # noqa: E402
-from tests.conftest import run_lint, write_tree  # noqa: E402
+from cfglint.registry import all_rules
+from tests.conftest import run_lint, write_tree
 
 
 def main(wanted: list[str]) -> None:
@@ -30,7 +30,8 @@ def main(wanted: list[str]) -> None:
             for f in got:
                 lines = report.sources.get(f.span.path, "").splitlines()
                 text = lines[f.span.line - 1] if 0 < f.span.line <= len(lines) else ""
-                under = text[f.span.col - 1:f.span.end_col - 1] if f.span.line == f.span.end_line else text[f.span.col - 1:]
+                one_line = f.span.line == f.span.end_line
+                under = text[f.span.col - 1:f.span.end_col - 1] if one_line else text[f.span.col - 1:]
                 print(f"    {f.rule} {f.span.path}:{f.span.line}:{f.span.col}  -> {under!r}")
 
 

@@ -224,11 +224,12 @@ def pool_startup_misconfig(model: ModuleModel, options: dict[str, Any]) -> Itera
                           "size, e.g. maxActive=20.", f"{ds.key}/maxActive")
         for name, disp in (("initialsize", "initialSize"), ("minidle", "minIdle")):
             s, val = _int(ds, name)
+            illegal = "initialSize" if name == "initialsize" else "maxActive"
             if s is not None and val is not None and active_v > 0 and val > active_v:
                 yield finding("DS003", s,
                               f"Druid refuses to start {lbl}: {show(s)} is above maxActive = {active_v}"
-                              f"{'' if active_s is not None else ' (the default)'} (\"illegal {'initialSize' if name == 'initialsize' else 'maxActive'}\" "
-                              f"at init). Raise maxActive or lower {disp}.", f"{ds.key}/{disp}")
+                              f"{'' if active_s is not None else ' (the default)'} (\"illegal {illegal}\" at init). "
+                              f"Raise maxActive or lower {disp}.", f"{ds.key}/{disp}")
         idle = ds.get("maxidle")
         if idle is not None and idle.span is not None:
             yield finding("DS003", idle,

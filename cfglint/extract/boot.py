@@ -107,8 +107,8 @@ def _dubbo(ctx: Ctx) -> None:
             if key.endswith(".timeout"):
                 model.timeouts.append(DubboTimeout(level=level, label=d.key,  # type: ignore[arg-type]
                                                    setting=_setting(ctx, "timeout", key, d)))
-    if space.has_prefix("dubbo.scan") or space.has_prefix("dubbo.registry") and model.protocols:
-        model.serves_dubbo = model.serves_dubbo or space.has_prefix("dubbo.scan")
+    if space.has_prefix("dubbo.scan"):  # @DubboService classes are scanned: the module is a provider
+        model.serves_dubbo = True
 
 
 def _datasource(ctx: Ctx, pool: str, label: str, settings_from: list[str], url_keys: list[str],

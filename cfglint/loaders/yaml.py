@@ -133,9 +133,9 @@ def _doc_profiles(entries: list[Entry]) -> tuple[str, ...]:
     for e in entries:
         k = e.key.lower().replace("_", "-")
         base = re.sub(r"\[\d+\]$", "", k)
-        if base in _PROFILE_KEYS or base.replace("-", "") in {p.replace("-", "") for p in _PROFILE_KEYS}:
-            if e.value:
-                return tuple(p.strip() for p in e.value.split(",") if p.strip())
+        in_keys = base in _PROFILE_KEYS or base.replace("-", "") in {p.replace("-", "") for p in _PROFILE_KEYS}
+        if in_keys and e.value:
+            return tuple(p.strip() for p in e.value.split(",") if p.strip())
     return ()
 
 
