@@ -43,7 +43,7 @@ def check(
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or directories (default: .)")] = None,
     fmt: Annotated[list[str] | None, typer.Option(
         "--format", "-f", help="text|concise|json|sarif|github|gitlab|junit; repeat with --output")] = None,
-    output: Annotated[list[Path] | None, typer.Option("--output", "-o", help="Write the matching --format here")] = None,
+    output: Annotated[list[Path] | None, typer.Option("--output", "-o", help="Write the paired --format here")] = None,
     select: Annotated[list[str] | None, typer.Option(help="Rule IDs, names or families to enable")] = None,
     ignore: Annotated[list[str] | None, typer.Option(help="Rule IDs, names or families to disable")] = None,
     fail_on: Annotated[str | None, typer.Option("--fail-on", help="error|warning|note (default warning)")] = None,
