@@ -55,7 +55,7 @@ def load_file(f: SourceFile, max_size: int, debug: bool = False) -> Loaded:
             return out
         if not f.kind:
             f.kind, f.reason = classify(f.path, data[:8192])
-        if f.kind in ("skip", "build", "compose", "k8s"):
+        if f.kind in ("skip", "build"):
             return out
         if f.kind == "xml":
             from cfglint.loaders.xml import load_xml
@@ -68,7 +68,11 @@ def load_file(f: SourceFile, max_size: int, debug: bool = False) -> Loaded:
         else:
             from cfglint.loaders.yaml import load_yaml
 
+            if f.kind in ("compose", "k8s") and b"{{" in data:
+                f.kind, f.reason = "skip", "Helm/Go template, skipped"
+                return out
             out.node = load_yaml(f.display, data)
+            out.node.kind = f.kind  # yaml | compose | k8s
         out.text = out.node.text  # type: ignore[attr-defined]
     except LoadError as e:
         if e.skipped:

@@ -6,6 +6,7 @@ from cfglint.discover import Module
 from cfglint.extract import Ctx
 from cfglint.extract.boot import extract_boot
 from cfglint.extract.connections import extract_connections
+from cfglint.extract.containers import extract_compose, extract_k8s
 from cfglint.extract.spring_xml import collect_beans, extract_xml
 from cfglint.loaders import PropsFile
 from cfglint.loaders.xml import XmlDoc
@@ -16,7 +17,8 @@ from cfglint.resolve import PropertySpace
 def build_models(module: Module, items: list, versions: dict[str, tuple[int, ...]],
                  present: set[str]) -> list[ModuleModel]:
     xml_docs = [i.node for i in items if isinstance(i.node, XmlDoc)]
-    props = [i.node for i in items if isinstance(i.node, PropsFile)]
+    props = [i.node for i in items if isinstance(i.node, PropsFile) and i.node.kind in ("yaml", "properties")]
+    deploy = [i.node for i in items if isinstance(i.node, PropsFile) and i.node.kind in ("compose", "k8s")]
     space = PropertySpace(props)
     index = collect_beans(xml_docs)
     root = items[0].file.display.rsplit("/", 1)[0] if items else "."
@@ -28,5 +30,8 @@ def build_models(module: Module, items: list, versions: dict[str, tuple[int, ...
             extract_xml(doc, ctx, index)
         extract_boot(ctx)
         extract_connections(ctx, xml_docs)
+        if profile is None:  # deployment files do not depend on Spring profiles
+            for f in deploy:
+                (extract_compose if f.kind == "compose" else extract_k8s)(f, ctx)
         models.append(model)
     return models

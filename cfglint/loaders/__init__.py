@@ -46,6 +46,7 @@ class PropsFile:
     text: str
     doc_profiles: dict[int, tuple[str, ...]] = field(default_factory=dict)  # doc index -> on-profile names
     comments: list[Comment] = field(default_factory=list)
+    parents: dict[str, Span] = field(default_factory=dict)  # YAML: key span of each mapping/list-valued key
 
 
 BOMS = (

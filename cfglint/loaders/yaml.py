@@ -42,7 +42,7 @@ def _key_text(node: object) -> str | None:
 
 
 def _flatten(path: str, node: object, prefix: str, key_span: Span | None, doc: int,
-             out: list[Entry], budget: _Budget, depth: int) -> None:
+             out: list[Entry], budget: _Budget, depth: int, parents: dict[str, Span]) -> None:
     budget.left -= 1
     if budget.left < 0:
         raise LoadError(f"YAML expands to more than {MAX_NODES} nodes (alias/anchor bomb?); file not linted",
@@ -59,9 +59,11 @@ def _flatten(path: str, node: object, prefix: str, key_span: Span | None, doc: i
             vspan = _span(path, node)
             out.append(Entry(prefix, value, key_span or vspan, vspan, doc))
         return
+    if prefix and key_span is not None:
+        parents.setdefault(prefix, key_span)
     if kind == "SequenceNode":
         for i, item in enumerate(node.value):  # type: ignore[attr-defined]
-            _flatten(path, item, f"{prefix}[{i}]", key_span, doc, out, budget, depth + 1)
+            _flatten(path, item, f"{prefix}[{i}]", key_span, doc, out, budget, depth + 1, parents)
         return
     if kind == "MappingNode":
         pairs = node.value  # type: ignore[attr-defined]
@@ -71,7 +73,7 @@ def _flatten(path: str, node: object, prefix: str, key_span: Span | None, doc: i
                 merged = v.value if type(v).__name__ == "SequenceNode" else [v]
                 for m in merged:
                     if type(m).__name__ == "MappingNode":
-                        _flatten(path, m, prefix, key_span, doc, out, budget, depth + 1)
+                        _flatten(path, m, prefix, key_span, doc, out, budget, depth + 1, parents)
         for k, v in pairs:
             text = _key_text(k)
             if text is None or (text == "<<" and not k.style):
@@ -83,7 +85,7 @@ def _flatten(path: str, node: object, prefix: str, key_span: Span | None, doc: i
                 name = f"{prefix}{text}"
             else:
                 name = f"{prefix}.{text}" if prefix else text
-            _flatten(path, v, name, _span(path, k), doc, out, budget, depth + 1)
+            _flatten(path, v, name, _span(path, k), doc, out, budget, depth + 1, parents)
 
 
 def load_yaml(path: str, data: bytes) -> PropsFile:
@@ -98,6 +100,7 @@ def load_yaml(path: str, data: bytes) -> PropsFile:
     entries: list[Entry] = []
     budget = _Budget()
     doc_profiles: dict[int, tuple[str, ...]] = {}
+    parents: dict[str, Span] = {}
     loader = CBaseLoader(io.StringIO(text_for_parser))
     doc = -1
     try:
@@ -106,7 +109,7 @@ def load_yaml(path: str, data: bytes) -> PropsFile:
             doc += 1
             start = len(entries)
             if node is not None:
-                _flatten(path, node, "", None, doc, entries, budget, 0)
+                _flatten(path, node, "", None, doc, entries, budget, 0, parents)
             profiles = _doc_profiles(entries[start:])
             if profiles:
                 doc_profiles[doc] = profiles
@@ -123,7 +126,7 @@ def load_yaml(path: str, data: bytes) -> PropsFile:
         raise LoadError("YAML nested too deeply; file not linted") from None
     finally:
         loader.dispose()
-    return PropsFile(path, "yaml", entries, text, doc_profiles, _comments(path, text))
+    return PropsFile(path, "yaml", entries, text, doc_profiles, _comments(path, text), parents)
 
 
 _PROFILE_KEYS = {"spring.config.activate.on-profile", "spring.config.activate.onprofile", "spring.profiles"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from cfglint.model.container import Container
 from cfglint.model.datasource import DataSource, JdbcConnection
 from cfglint.model.dubbo import DubboProtocol, DubboTimeout
 from cfglint.model.threads import ThreadPool
@@ -30,6 +31,7 @@ class ModuleModel:
     protocols: list[DubboProtocol] = field(default_factory=list)
     serves_dubbo: bool = False  # the module exports Dubbo services (provider side)
     unresolved: list[Unresolved] = field(default_factory=list)
+    containers: list[Container] = field(default_factory=list)
 
     def version(self, lib: str) -> tuple[int, ...] | None:
         v = self.versions.get(lib)

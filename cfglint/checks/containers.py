@@ -1,0 +1,118 @@
+"""Container rules: CT001 (no memory limit), CT002 (JVM heap at or above the limit)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from cfglint.checks import finding
+from cfglint.findings import Finding, Related
+from cfglint.model.container import Container
+from cfglint.model.module import ModuleModel
+from cfglint.model.values import Setting
+from cfglint.registry import check
+from cfglint.span import Span
+
+_K8S_QTY = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?(?:[eE][0-9]+)?)\s*(Ki|Mi|Gi|Ti|Pi|Ei|k|K|M|G|T|P|E|m)?\s*$")
+_DOCKER = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([bkmgtBKMGT])?[bB]?\s*$")
+_XMX = re.compile(r"(?:^|\s|\")(-Xmx|-XX:MaxHeapSize=)([0-9]+)([kKmMgGtT]?)\b")
+_PCT = re.compile(r"(?:^|\s|\")-XX:MaxRAMPercentage=([0-9]+(?:\.[0-9]+)?)")
+_BIN = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
+_K8S = {None: 1, "Ki": 1024, "Mi": 1024**2, "Gi": 1024**3, "Ti": 1024**4, "Pi": 1024**5, "Ei": 1024**6,
+        "k": 1000, "K": 1000, "M": 1000**2, "G": 1000**3, "T": 1000**4, "P": 1000**5, "E": 1000**6}
+
+
+def memory_bytes(c: Container) -> int | None:
+    s = c.memory_limit
+    if s is None or not s.value:
+        return None
+    text = s.value.strip()
+    if c.source == "k8s":
+        m = _K8S_QTY.match(text)
+        if not m:
+            return None
+        if m.group(2) == "m":  # milli-bytes
+            return int(float(m.group(1)) / 1000)
+        return int(float(m.group(1)) * _K8S[m.group(2)])
+    m = _DOCKER.match(text)
+    if not m:
+        return None
+    return int(float(m.group(1)) * _BIN[(m.group(2) or "").lower()])
+
+
+def mib(n: int) -> str:
+    return f"{n / 1024**2:,.0f} MiB" if n < 10 * 1024**3 else f"{n / 1024**3:,.1f} GiB"
+
+
+@check("CT001")
+def container_memory_unlimited(model: ModuleModel, options: dict[str, Any]) -> Iterator[Finding]:
+    for c in model.containers:
+        if c.memory_limit is not None:
+            continue
+        if c.source == "compose" and not (c.runs_jvm or c.built_here):
+            continue  # third-party dev dependencies (databases, brokers) are not this repository's services
+        where = ("mem_limit or deploy.resources.limits.memory" if c.source == "compose"
+                 else "resources.limits.memory; a request is not a limit")
+        fix = ("deploy.resources.limits.memory: 1g (and keep the heap at about 75% of it, "
+               "-XX:MaxRAMPercentage=75)" if c.source == "compose"
+               else "resources.limits.memory: 1Gi (and -XX:MaxRAMPercentage=75 for the JVM)")
+        req = f" It requests {c.memory_request.value} but a request does not cap usage." if c.memory_request else ""
+        kind = "compose service" if c.source == "compose" else "Kubernetes"
+        runaway = ("A runaway JVM (a thread pool creating threads without bound, a growing heap)" if c.runs_jvm
+                   else "A runaway process")
+        yield finding("CT001", c.anchor,
+                      f"{kind} {c.name!r} has no memory limit ({where}).{req} {runaway} takes memory from "
+                      "everything else on the host until the kernel's OOM killer picks a victim, which can be the "
+                      f"Docker daemon and every container with it. Set {fix}.",
+                      f"{c.key}/memory")
+
+
+def _heap(options: tuple[Setting, ...]) -> tuple[int | None, float | None, Span | None, str, Setting | None]:
+    """The heap the JVM will use: the last -Xmx (or MaxRAMPercentage) across all options in order."""
+    xmx = pct = None
+    for opt in options:
+        text = opt.value or ""
+        for m in _XMX.finditer(text):
+            xmx = (int(m.group(2)) * _BIN[m.group(3).lower()], _sub(opt.span, text, m.start(1), m.end(3)),
+                   f"{m.group(1)}{m.group(2)}{m.group(3)}", opt)
+        for m in _PCT.finditer(text):
+            start = m.start(0) + m.group(0).index("-")
+            pct = (float(m.group(1)), _sub(opt.span, text, start, m.end(1)), text[start:m.end(1)], opt)
+    if xmx is not None:
+        return xmx[0], None, xmx[1], xmx[2], xmx[3]
+    if pct is not None:
+        return None, pct[0], pct[1], pct[2], pct[3]
+    return None, None, None, "", None
+
+
+def _sub(span: Span | None, text: str, start: int, end: int) -> Span | None:
+    if span is None:
+        return None
+    if span.line == span.end_line and span.end_col - span.col == len(text):
+        return Span(span.path, span.line, span.col + start, span.line, span.col + end)
+    return span
+
+
+@check("CT002")
+def heap_exceeds_container_memory(model: ModuleModel, options: dict[str, Any]) -> Iterator[Finding]:
+    for c in model.containers:
+        limit = memory_bytes(c)
+        if limit is None or c.memory_limit is None or c.memory_limit.span is None:
+            continue
+        heap, pct, span, written, opt = _heap(c.jvm_options)
+        if span is None or opt is None:
+            continue
+        if heap is not None and heap >= limit:
+            what = f"{written} ({mib(heap)})"
+        elif pct is not None and pct >= 100:
+            what = f"{written} (a heap of {pct:g}% of the limit)"
+        else:
+            continue
+        yield finding("CT002", span,
+                      f"JVM heap {what} in {opt.name} of {c.name!r} is at or above the container memory limit "
+                      f"{c.memory_limit.value} ({mib(limit)}): the heap alone fills the limit, with no room for "
+                      "metaspace, thread stacks (about 1 MiB per thread), direct buffers and the JIT, so the "
+                      "kernel OOM-kills the container under load. Replace it with -XX:MaxRAMPercentage=75 "
+                      f"(or -Xmx{max(64, int(limit * 0.75) // 1024**2)}m).",
+                      f"{c.key}/heap", (Related(c.memory_limit.span, f"memory limit {c.memory_limit.value}"),))
