@@ -19,7 +19,7 @@ class ConfigError(Exception):
 
 
 class Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
     select: list[str] = Field(default_factory=list)
     ignore: list[str] = Field(default_factory=list)
@@ -86,6 +86,10 @@ def load_settings(config: Path | None, start: Path, overrides: dict[str, Any] | 
             raise ConfigError(f"{path}: invalid TOML: {e}") from None
         data = raw.get("tool", {}).get("cfglint", {}) if path.name == "pyproject.toml" else raw
     data = {**data, **{k: v for k, v in (overrides or {}).items() if v is not None}}
+    if not data:  # nothing to validate: skip building the validation schema (start-up time)
+        s = Settings.model_construct()
+        s.config_path = str(path) if path else None
+        return s
     try:
         s = Settings.model_validate(data)
     except ValidationError as e:

@@ -24,7 +24,7 @@ class Ctx:
                 self.seen_unresolved.add((n, sp))
                 self.model.unresolved.append(Unresolved(n, sp, source))
         value = r.value.strip() if isinstance(r.value, str) else r.value
-        return Setting(
+        return Setting.model_construct(
             name=name,
             value=value,
             raw=raw,
@@ -37,7 +37,7 @@ class Ctx:
 
     @staticmethod
     def default(name: str, value: str | None, source: str, key: str) -> Setting:
-        return Setting(name=name, value=value, origin="default", source=source, key=key)
+        return Setting.model_construct(name=name, value=value, origin="default", source=source, key=key)
 
 
 def norm(name: str) -> str:

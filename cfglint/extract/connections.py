@@ -43,4 +43,4 @@ def extract_connections(ctx: Ctx, xml_docs: list[XmlDoc]) -> None:
         if ds.url is not None and ds.url.span is not None:
             by_span.setdefault(ds.url.span, ds)
     for sp in order:
-        model.connections.append(JdbcConnection(url=found[sp], datasource=by_span.get(sp)))
+        model.connections.append(JdbcConnection.model_construct(url=found[sp], datasource=by_span.get(sp)))

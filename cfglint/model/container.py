@@ -11,7 +11,7 @@ from cfglint.span import Span
 
 
 class Container(BaseModel):
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, defer_build=True)
 
     source: Literal["compose", "k8s"]
     name: str  # compose service name or "Deployment/web: container app"

@@ -13,7 +13,7 @@ PoolType = Literal["druid", "hikari", "dbcp", "dbcp2", "c3p0", "tomcat", "none"]
 
 
 class DataSource(BaseModel):
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, defer_build=True)
 
     pool: PoolType
     label: str  # '<bean id="dataSource">', 'spring.datasource.druid'
@@ -30,7 +30,7 @@ class DataSource(BaseModel):
 class JdbcConnection(BaseModel):
     """A JDBC URL as written, and the datasource that uses it (if any)."""
 
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, defer_build=True)
 
     url: Setting
     datasource: DataSource | None = None

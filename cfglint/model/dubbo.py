@@ -13,7 +13,7 @@ TimeoutLevel = Literal["method", "service", "reference", "provider", "consumer"]
 
 
 class DubboTimeout(BaseModel):
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, defer_build=True)
 
     level: TimeoutLevel
     label: str
@@ -21,7 +21,7 @@ class DubboTimeout(BaseModel):
 
 
 class DubboProtocol(BaseModel):
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, defer_build=True)
 
     name: str  # protocol extension name: dubbo, tri, rest, ...
     label: str

@@ -14,7 +14,7 @@ PoolKind = Literal["dubbo-protocol", "dubbo-provider", "dubbo-consumer", "spring
 
 
 class ThreadPool(BaseModel):
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, defer_build=True)
 
     kind: PoolKind
     label: str  # how a user recognises it: '<dubbo:protocol name="dubbo">', 'dubbo.protocols.tri'

@@ -14,7 +14,7 @@ _INT = re.compile(r"^\s*[+-]?\d+\s*[lL]?\s*$")
 
 
 class Setting(BaseModel):
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, defer_build=True)
 
     name: str  # the library's own name for it, e.g. "maxWait", "threads"
     value: str | None  # resolved text
