@@ -120,7 +120,7 @@ def lint(paths: list[Path], settings: Settings, cwd: Path | None = None, *, debu
 
     cwd = (cwd or Path.cwd()).absolute()
     files = walk(paths or [Path(".")], cwd, exclude=tuple(settings.exclude), include_tests=settings.include_tests,
-                 respect_gitignore=settings.respect_gitignore)
+                 respect_gitignore=settings.respect_gitignore, expand_modules=settings.expand_modules)
     loaded = _load_all(files, settings, debug)
     engine = Engine(settings)
     state = RunState()

@@ -56,6 +56,8 @@ def check(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the parse cache")] = False,
     no_inline: Annotated[bool, typer.Option("--no-inline-suppressions", help="Ignore cfglint: comments")] = False,
     include_tests: Annotated[bool, typer.Option("--include-tests", help="Also lint src/test configuration")] = False,
+    expand_modules: Annotated[bool, typer.Option("--expand-modules", help="Lint the whole module of each file given "
+                                                 "(pre-commit: cross-file rules see unchanged files)")] = False,
     show_config: Annotated[bool, typer.Option("--show-config", help="Print the effective settings and exit")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors")] = False,
 ) -> None:
@@ -74,7 +76,8 @@ def check(
     if len(outputs) > len(formats):
         _fail("more --output than --format options; pair each --output with a --format")
     overrides = {"select": _csv(select), "ignore": _csv(ignore), "fail-on": fail_on, "jobs": jobs,
-                 "include-tests": include_tests or None, "inline-suppressions": False if no_inline else None}
+                 "include-tests": include_tests or None,
+                 "expand-modules": expand_modules or None, "inline-suppressions": False if no_inline else None}
     try:
         settings = load_settings(config, targets[0] if targets[0].exists() else Path("."), overrides)
         if show_config:

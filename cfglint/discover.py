@@ -132,17 +132,41 @@ def _excluded(display: str, patterns: tuple[str, ...]) -> bool:
     return False
 
 
+def module_dir(path: Path) -> Path:
+    """The module root of one file: nearest ancestor with a build file, else the parent of src/."""
+    d = path.parent
+    while True:
+        if any((d / b).is_file() for b in BUILD_FILES):
+            return d
+        if d.parent == d:
+            break
+        d = d.parent
+    parts = path.parts
+    for i in range(len(parts) - 1, 0, -1):
+        if parts[i] == "src" and i + 1 < len(parts) and parts[i + 1] in ("main", "test"):
+            return Path(*parts[:i])
+    return path.parent
+
+
 def walk(paths: list[Path], cwd: Path, *, exclude: tuple[str, ...] = (), include_tests: bool = False,
-         respect_gitignore: bool = True) -> list[SourceFile]:
-    """All candidate files under ``paths`` (explicit files are always taken), sorted by path."""
+         respect_gitignore: bool = True, expand_modules: bool = False) -> list[SourceFile]:
+    """All candidate files under ``paths`` (explicit files are always taken), sorted by path. With
+    ``expand_modules`` an explicit file brings in the rest of its module, so cross-file rules see it all
+    (what a pre-commit hook passing only the changed files needs)."""
     found: dict[Path, bool] = {}  # absolute path -> given explicitly
+    dirs: list[Path] = []
     for p in paths:
         ap = (cwd / p).absolute() if not p.is_absolute() else p
         if ap.is_file():
             found[ap] = True
+            if expand_modules:
+                mod = module_dir(ap)
+                if mod not in dirs:
+                    dirs.append(mod)
             continue
-        if not ap.is_dir():
-            continue
+        if ap.is_dir():
+            dirs.append(ap)
+    for ap in dirs:
         for dirpath, dirnames, filenames in os.walk(ap, followlinks=False):
             dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
             for fn in filenames:
@@ -154,7 +178,7 @@ def walk(paths: list[Path], cwd: Path, *, exclude: tuple[str, ...] = (), include
     ignored = _git_ignored(walked, cwd) if respect_gitignore else set()
     out = []
     build_dirs: dict[Path, Path | None] = {}
-    roots = [((cwd / p).absolute() if not p.is_absolute() else p) for p in paths]
+    roots = [((cwd / p).absolute() if not p.is_absolute() else p) for p in paths] + dirs
     for fp in sorted(found):
         explicit = found[fp]
         if fp in ignored:

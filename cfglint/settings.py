@@ -36,6 +36,7 @@ class Settings(BaseModel):
     max_file_size: int = Field(DEFAULT_MAX_FILE_SIZE, alias="max-file-size")
     respect_gitignore: bool = Field(True, alias="respect-gitignore")
     inline_suppressions: bool = Field(True, alias="inline-suppressions")
+    expand_modules: bool = Field(False, alias="expand-modules")
     jobs: int = 0  # 0 = number of CPUs (serial for small inputs)
     config_path: str | None = Field(None, exclude=True)
 
