@@ -57,7 +57,7 @@ def test_fail_on_and_exit_zero(repo: Path) -> None:
     assert cfglint("check", "--fail-on", "error", cwd=repo).returncode == 1
     assert cfglint("check", "--exit-zero", cwd=repo).returncode == 0
     assert cfglint("check", "--ignore", "TP001", cwd=repo).returncode == 0
-    assert cfglint("check", "--select", "JD", cwd=repo).returncode == 0
+    assert cfglint("check", "--select", "DS", cwd=repo).returncode == 0
 
 
 def test_usage_errors_are_one_line_exit_2(repo: Path) -> None:

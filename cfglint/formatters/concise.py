@@ -1,0 +1,17 @@
+"""`path:line:col: severity: message [ID]`, one line per finding: what editors, errorformat and
+problem matchers parse."""
+
+from __future__ import annotations
+
+from cfglint.findings import Finding
+from cfglint.formatters import one_line
+from cfglint.report import Report
+
+
+def header(f: Finding) -> str:
+    s = f.span
+    return f"{s.path}:{s.line}:{s.col}: {f.severity.label}: {one_line(f.message)} [{f.rule}]"
+
+
+def render(report: Report, *, color: bool = False) -> str:
+    return "".join(header(f) + "\n" for f in report.findings)

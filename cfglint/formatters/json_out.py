@@ -1,0 +1,43 @@
+"""Versioned JSON document (schema version 1)."""
+
+from __future__ import annotations
+
+import json
+
+from cfglint.registry import all_rules
+from cfglint.report import Report
+from cfglint.span import Span
+
+SCHEMA_VERSION = 1
+
+
+def _region(s: Span) -> dict[str, object]:
+    return {"path": s.path, "line": s.line, "col": s.col, "end_line": s.end_line, "end_col": s.end_col}
+
+
+def document(report: Report) -> dict[str, object]:
+    rules = all_rules()
+    c = report.count()
+    return {
+        "version": SCHEMA_VERSION,
+        "tool": {"name": "cfglint", "version": report.tool_version},
+        "summary": {"files": report.files_linted, "skipped": report.files_skipped, "errors": c["error"],
+                    "warnings": c["warning"], "notes": c["note"]},
+        "findings": [
+            {
+                "rule": f.rule,
+                "name": rules[f.rule].name if f.rule in rules else f.rule,
+                "severity": f.severity.label,
+                "message": f.message,
+                **_region(f.span),
+                "related": [{**_region(r.span), "message": r.message} for r in f.related],
+                "key": f.key,
+                "fingerprint": f.fingerprint,
+            }
+            for f in report.findings
+        ],
+    }
+
+
+def render(report: Report, *, color: bool = False) -> str:
+    return json.dumps(document(report), indent=2, ensure_ascii=False) + "\n"
