@@ -187,7 +187,7 @@ def split_connection_properties(s: Setting, label: str) -> dict[str, Setting]:
             k, v = part.split("=", 1)
             if sp is not None and exact:
                 vstart = offset + len(k) + 1
-                psp = Span(sp.path, sp.line, sp.col + offset, sp.line, sp.col + vstart + len(v))
+                psp = Span(sp.path, sp.line, sp.col + offset, sp.line, sp.col + vstart + len(v))  # key=value
             else:
                 psp = sp
             out[k] = Setting.model_construct(name=k, value=v, raw=v, span=psp, origin=s.origin,
