@@ -64,6 +64,11 @@ def classify(path: Path, head: bytes) -> tuple[str, str]:
     kind = CONFIG_EXTS.get(ext)
     if kind is None:
         return "skip", "not a configuration file type"
+    low_name = name.lower()
+    if "generator" in low_name or "codegen" in low_name:
+        return "skip", "code-generator configuration, not a runtime pool"
+    if "templates" in path.parts[:-1] and kind in ("properties", "xml"):
+        return "skip", "template directory"  # Freemarker/Velocity/code-generator inputs, not runtime config
     if kind == "xml":
         if _XML_NOT_CONFIG.search(head) and b"springframework.org/schema" not in head:
             return "skip", "XML that is not runtime configuration"

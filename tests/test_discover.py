@@ -25,6 +25,8 @@ def test_classify_by_name_and_sniff() -> None:
     assert classify(Path("deploy.yaml"), b"apiVersion: apps/v1\nkind: Deployment\n")[0] == "k8s"
     assert classify(Path("docker-compose.yml"), b"services:\n  app: {}\n")[0] == "compose"
     assert classify(Path("jdbc.properties"), b"a=b")[0] == "properties"
+    assert classify(Path("mbg/generator.properties"), b"jdbc.connectionURL=jdbc:mysql://x")[0] == "skip"
+    assert classify(Path("res/templates/code.properties"), b"spring.datasource.url=jdbc:mysql://x")[0] == "skip"
 
 
 def test_walk_skips_build_output_tests_and_hidden_dirs(tmp_path: Path) -> None:
