@@ -133,8 +133,9 @@ def lint(paths: list[Path], settings: Settings, cwd: Path | None = None, *, debu
             state.sources[item.file.display] = item.text
         else:
             state.skipped += 1
+    by_file = {id(item.file): item for item in loaded}
     for module in group([item.file for item in loaded]):
-        items = [i for i in loaded if i.file in module.files and i.node is not None]
+        items = [by_file[id(f)] for f in module.files if by_file[id(f)].node is not None]
         if not items:
             continue
         versions, present = _build_versions(module, settings)

@@ -30,7 +30,7 @@ _COMPOSE = re.compile(rb"^services\s*:", re.M)
 _HELM = re.compile(rb"\{\{[-\s]")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class SourceFile:
     path: Path  # absolute
     display: str  # relative to the current directory, posix separators

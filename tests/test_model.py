@@ -26,7 +26,7 @@ def test_every_extracted_object_validates() -> None:
     loaded = [load_file(f, 5 << 20) for f in files]
     checked = 0
     for module in group([i.file for i in loaded]):
-        items = [i for i in loaded if i.file in module.files and i.node is not None]
+        items = [i for i in loaded if any(i.file is f for f in module.files) and i.node is not None]
         if not items:
             continue
         for model in build_models(module, items, {}, set()):
