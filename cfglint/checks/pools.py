@@ -58,14 +58,17 @@ def druid_attempts(model: ModuleModel, ds: DataSource) -> tuple[int, str]:
     n = retry.int_value() if retry is not None else None
     n = 0 if n is None else n
     v = model.version("druid")
+    ver = ".".join(map(str, v)) if v else ""
     if v is not None and v < (1, 0, 8):
-        return 1, f"Druid {'.'.join(map(str, v))} does not retry"
+        return 1, f"Druid {ver} does not retry"
     if v is not None and v >= (1, 2, 21):
         attempts = max(1, n + 1)
-        return attempts, (f"Druid {'.'.join(map(str, v))} makes notFullTimeoutRetryCount+1 = {attempts} attempt(s)")
+        return attempts, f"Druid {ver} makes notFullTimeoutRetryCount+1 attempts"
     attempts = 1 if n < 0 else n + 2
-    ver = f"Druid {'.'.join(map(str, v))}" if v else "Druid before 1.2.21 (version unknown; 1.2.21+ makes n+1)"
-    return attempts, f"{ver} makes notFullTimeoutRetryCount+2 = {attempts} attempts while the pool is not full"
+    if v is not None:
+        return attempts, f"Druid {ver} makes notFullTimeoutRetryCount+2 attempts while the pool is not full"
+    return attempts, ("Druid before 1.2.21 makes notFullTimeoutRetryCount+2 attempts while the pool is not full; "
+                      "the module's Druid version is unknown, 1.2.21+ makes one fewer")
 
 
 @check("DS001")
