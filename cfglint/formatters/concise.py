@@ -1,5 +1,5 @@
-"""`path:line:col: severity: message [ID]`, one line per finding: what editors, errorformat and
-problem matchers parse."""
+"""`path:line:col: severity: message [ID]`, one line per finding and nothing else: the shape editors,
+errorformat, VS Code and the shipped GitHub problem matcher (cfglint/data/problem-matcher.json) parse."""
 
 from __future__ import annotations
 

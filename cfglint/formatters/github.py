@@ -1,29 +1,42 @@
-"""GitHub Actions workflow commands: annotations on the pull request's changed lines."""
+"""GitHub Actions workflow commands (`::error file=...::message`): annotations on the pull request.
+
+Escaping follows @actions/core (command.ts): data escapes %, CR and LF; property values also ':' and ','.
+File paths are relative to report.srcroot (the repository root), which is what the runner resolves them
+against, whatever directory cfglint ran in."""
 
 from __future__ import annotations
 
-from cfglint.findings import Severity
-from cfglint.registry import all_rules
+from cfglint.findings import Finding, Severity
+from cfglint.formatters import last_line, repo_path, rule_names
 from cfglint.report import Report
 
 COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
 
 
-def _data(s: str) -> str:
+def escape_data(s: str) -> str:
     return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def _prop(s: str) -> str:
-    return _data(s).replace(":", "%3A").replace(",", "%2C")
+def escape_property(s: str) -> str:
+    return escape_data(s).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(report: Report, f: Finding, names: dict[str, str]) -> str:
+    s = f.span
+    props = [("file", repo_path(report, s.path)), ("line", str(s.line))]
+    end = last_line(s)
+    if end == s.line and s.end_line == s.line:
+        # The runner drops columns when line and endLine differ, so they are only sent for one line.
+        props += [("col", str(s.col)), ("endLine", str(end)), ("endColumn", str(max(s.end_col, s.col + 1)))]
+    else:
+        props.append(("endLine", str(end)))
+    props.append(("title", f"cfglint {f.rule} ({names.get(f.rule, f.rule)})"))
+    # An annotation cannot link elsewhere: related locations are appended as lines of the message.
+    message = f.message + "".join(
+        f"\nnote: {repo_path(report, r.span.path)}:{r.span.line}:{r.span.col}: {r.message}" for r in f.related)
+    return f"::{COMMAND[f.severity]} {','.join(f'{k}={escape_property(v)}' for k, v in props)}::{escape_data(message)}"
 
 
 def render(report: Report, *, color: bool = False) -> str:
-    rules = all_rules()
-    out = []
-    for f in report.findings:
-        s = f.span
-        name = rules[f.rule].name if f.rule in rules else f.rule
-        props = (f"file={_prop(s.path)},line={s.line},col={s.col},endLine={s.end_line},"
-                 f"endColumn={s.end_col},title={_prop(f'cfglint {f.rule} ({name})')}")
-        out.append(f"::{COMMAND[f.severity]} {props}::{_data(f.message)}")
-    return "".join(line + "\n" for line in out)
+    names = rule_names(report)
+    return "".join(command(report, f, names) + "\n" for f in report.findings)

@@ -1,30 +1,34 @@
-"""GitLab Code Quality report (a JSON array)."""
+"""GitLab Code Quality report: a JSON array of issues (the Code Climate subset GitLab reads).
+Paths are relative to report.srcroot, the repository root GitLab resolves them against."""
 
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
+from typing import Any
 
 from cfglint.findings import Severity
-from cfglint.registry import all_rules
+from cfglint.formatters import last_line, repo_path, rule_names
 from cfglint.report import Report
 
 SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.NOTE: "info"}
 
 
-def render(report: Report, *, color: bool = False) -> str:
-    rules = all_rules()
-    items = []
-    for f in report.findings:
-        path = Path(os.path.relpath(os.path.normpath(os.path.join(report.cwd, f.span.path)), report.srcroot))
-        items.append({
+def document(report: Report) -> list[dict[str, Any]]:
+    names = rule_names(report)
+    return [
+        {
             "type": "issue",
-            "check_name": f"{f.rule} {rules[f.rule].name}" if f.rule in rules else f.rule,
+            "check_name": f"{f.rule} {names[f.rule]}" if f.rule in names else f.rule,
             "description": f.message,
             "categories": ["Bug Risk"],
             "fingerprint": f.fingerprint,
             "severity": SEVERITY[f.severity],
-            "location": {"path": path.as_posix(), "lines": {"begin": f.span.line, "end": f.span.end_line}},
-        })
-    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+            "location": {"path": repo_path(report, f.span.path),
+                         "lines": {"begin": f.span.line, "end": last_line(f.span)}},
+        }
+        for f in report.findings
+    ]
+
+
+def render(report: Report, *, color: bool = False) -> str:
+    return json.dumps(document(report), indent=2, ensure_ascii=False) + "\n"

@@ -1,22 +1,24 @@
-"""Versioned JSON document (schema version 1)."""
+"""Versioned JSON document (schema version 1): the machine-readable form of a Report. Field order is
+fixed (insertion order, no sort_keys) so diffs of two runs stay readable and bytes are reproducible."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from cfglint.registry import all_rules
+from cfglint.formatters import rule_names
 from cfglint.report import Report
 from cfglint.span import Span
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 1  # bump on any incompatible change; adding fields is compatible
 
 
-def _region(s: Span) -> dict[str, object]:
+def _region(s: Span) -> dict[str, Any]:
     return {"path": s.path, "line": s.line, "col": s.col, "end_line": s.end_line, "end_col": s.end_col}
 
 
-def document(report: Report) -> dict[str, object]:
-    rules = all_rules()
+def document(report: Report) -> dict[str, Any]:
+    names = rule_names(report)
     c = report.count()
     return {
         "version": SCHEMA_VERSION,
@@ -26,7 +28,7 @@ def document(report: Report) -> dict[str, object]:
         "findings": [
             {
                 "rule": f.rule,
-                "name": rules[f.rule].name if f.rule in rules else f.rule,
+                "name": names.get(f.rule, f.rule),
                 "severity": f.severity.label,
                 "message": f.message,
                 **_region(f.span),

@@ -1,21 +1,40 @@
-"""JUnit XML: one failing test case per finding (a passing one when clean)."""
+"""JUnit XML for CI test-report views: one failing test case per finding, one passing case when clean.
+Built with ElementTree so markup characters are escaped; characters XML 1.0 cannot carry at all are
+replaced, so the document stays well-formed whatever a message quotes."""
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
+from cfglint.findings import Finding
 from cfglint.formatters import one_line
 from cfglint.report import Report
 
+# Outside XML 1.0's Char production (ElementTree would write them raw and break the document).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _x(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def _body(f: Finding) -> str:
+    s = f.span
+    lines = [f"{s.path}:{s.line}:{s.col}: {f.severity.label}: {f.message} [{f.rule}]"]
+    lines += [f"  = note: {r.span.path}:{r.span.line}:{r.span.col}: {r.message}" for r in f.related]
+    return _x("\n".join(lines))
+
 
 def render(report: Report, *, color: bool = False) -> str:
-    suites = ET.Element("testsuites", name="cfglint")
     n = len(report.findings)
-    suite = ET.SubElement(suites, "testsuite", name="cfglint", tests=str(max(n, 1)), failures=str(n), errors="0")
+    counts = {"tests": str(max(n, 1)), "failures": str(n), "errors": "0", "skipped": "0"}
+    suites = ET.Element("testsuites", {"name": "cfglint", **counts})
+    suite = ET.SubElement(suites, "testsuite", {"name": "cfglint", **counts})
     for f in report.findings:
-        case = ET.SubElement(suite, "testcase", classname=f.span.path, name=f"{f.rule} {f.span.line}:{f.span.col}")
-        fail = ET.SubElement(case, "failure", message=one_line(f.message), type=f"{f.rule} {f.severity.label}")
-        fail.text = f"{f.span.path}:{f.span.line}:{f.span.col}: {f.message}"
+        case = ET.SubElement(suite, "testcase", classname=_x(f.span.path), name=f"{f.rule} {f.span.line}:{f.span.col}")
+        failure = ET.SubElement(case, "failure", message=_x(one_line(f.message)), type=f.severity.label)
+        failure.text = _body(f)
     if not n:
         ET.SubElement(suite, "testcase", classname="cfglint", name="no findings")
     ET.indent(suites)

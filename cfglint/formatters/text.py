@@ -1,58 +1,115 @@
-"""Ruff-like text: the concise header, the source line with the value underlined, related locations
-as notes, then a summary."""
+"""Ruff-like text: the concise header line, the source line(s) with the reported columns underlined,
+related locations as notes, a blank line, and a summary at the end."""
 
 from __future__ import annotations
 
+import unicodedata
+
 from cfglint.findings import Finding, Severity
-from cfglint.formatters.concise import header
+from cfglint.formatters import one_line, safe
 from cfglint.report import Report
 
-_COLORS = {Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[1;33m", Severity.NOTE: "\x1b[1;36m"}
-_BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
+_SEVERITY = {Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[1;33m", Severity.NOTE: "\x1b[1;36m"}
+_BOLD, _DIM, _BLUE, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[1;34m", "\x1b[0m"
+
+MAX_LINES = 3  # a longer span shows its first and last line around an elision
+LONG_LINE = 200  # wider lines (minified XML, one-line JSON) show a window around the span
+WINDOW_BEFORE, WINDOW = 60, 160
 
 
-def _excerpt(f: Finding, report: Report, color: bool) -> list[str]:
-    text = report.sources.get(f.span.path)
-    if text is None:
-        return []
-    lines = text.splitlines()
+def _width(text: str) -> int:
+    """Terminal cells: CJK (common in comments of Dubbo/Druid configs) takes two, combining marks none.
+    Columns are code points, so carets must be placed by display width to land under the value."""
+    w = 0
+    for ch in text:
+        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+            continue
+        w += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return w
+
+
+class _Paint:
+    def __init__(self, color: bool) -> None:
+        self.color = color
+
+    def __call__(self, code: str, text: str) -> str:
+        return f"{code}{text}{_RESET}" if self.color and text else text
+
+
+def _row(src: str, start_col: int, end_col: int) -> tuple[str, str]:
+    """(visible source, caret line) for 1-based columns [start_col, end_col) of one source line."""
+    # One cell per code point for tabs and control characters, so columns keep mapping 1:1.
+    src = safe(src.replace("\t", " "))
+    start = max(start_col - 1, 0)
+    end = max(min(end_col - 1, len(src)), start + 1)  # at least one caret, even at the end of a line
+    prefix = ""
+    if _width(src) > LONG_LINE:
+        lo = max(0, start - WINDOW_BEFORE)
+        hi = lo + WINDOW
+        prefix = "..." if lo else ""
+        visible = prefix + src[lo:hi] + ("..." if hi < len(src) else "")
+        before = src[lo:start]
+        under = src[start:min(end, hi)]
+    else:
+        visible, before, under = src, src[:start], src[start:end]
+    caret = " " * (_width(prefix) + _width(before)) + "^" * max(1, _width(under))
+    return visible, caret
+
+
+def _excerpt(f: Finding, text: str, paint: _Paint) -> list[str]:
+    lines = text.split("\n")  # the same line breaks as span.LineIndex (not str.splitlines: U+2028, \f, ...)
     s = f.span
     if not 1 <= s.line <= len(lines):
         return []
-    src = lines[s.line - 1].replace("\t", " ")
-    gutter = f"{s.line:>5} | "
-    end = s.end_col if s.end_line == s.line and s.end_col > s.col else len(src) + 1
-    width = max(1, min(end, len(src) + 1) - s.col)
-    caret = " " * (len(gutter) - 2) + "| " + " " * (s.col - 1) + "^" * width
-    if len(src) > 200:  # keep very long lines readable: show a window around the value
-        start = max(0, s.col - 60)
-        src = ("..." if start else "") + src[start:start + 160]
-        caret = " " * (len(gutter) - 2) + "| " + " " * (s.col - 1 - start + (3 if start else 0)) + "^" * min(width, 100)
-    if color:
-        caret = _COLORS[f.severity] + caret + _RESET
-    return [gutter + src, caret]
+    first = s.line
+    last = min(max(s.end_line, first), len(lines))
+    end_col = s.end_col
+    if last > first and s.end_line <= len(lines) and end_col == 1:  # ends at the previous line's newline
+        last -= 1
+        end_col = len(lines[last - 1].rstrip("\r")) + 1
+    shown = list(range(first, last + 1))
+    if len(shown) > MAX_LINES:
+        shown = [first, 0, last]  # 0 marks the elision
+    width = len(str(last))
+    gutter = " " * width + " | "
+    out: list[str] = []
+    for ln in shown:
+        if ln == 0:
+            out.append(paint(_BLUE, " " * width + " ...") if paint.color else " " * width + " ...")
+            continue
+        src = lines[ln - 1].rstrip("\r")
+        start = s.col if ln == first else 1
+        stop = end_col if ln == s.end_line else len(src) + 1
+        visible, caret = _row(src, start, stop)
+        out.append(paint(_BLUE, f"{ln:>{width}} | ") + visible if paint.color else f"{ln:>{width}} | {visible}")
+        out.append(paint(_BLUE, gutter) + paint(_SEVERITY[f.severity], caret) if paint.color else gutter + caret)
+    return out
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def render(report: Report, *, color: bool = False) -> str:
+    paint = _Paint(color)
     out: list[str] = []
     for f in report.findings:
-        head = header(f)
-        if color:
-            head = f"{_BOLD}{f.span.path}:{f.span.line}:{f.span.col}:{_RESET} " \
-                   f"{_COLORS[f.severity]}{f.severity.label}{_RESET}: {head.split(': ', 2)[-1]}"
-        out.append(head)
-        out.extend(_excerpt(f, report, color))
+        s = f.span
+        path = safe(s.path)
+        out.append(f"{paint(_BOLD, f'{path}:{s.line}:{s.col}:')} {paint(_SEVERITY[f.severity], f.severity.label)}: "
+                   f"{one_line(f.message)} {paint(_DIM, f'[{f.rule}]')}")
+        text = report.sources.get(s.path)
+        if text is not None:
+            out.extend(_excerpt(f, text, paint))
         for r in f.related:
-            note = f"  = note: {r.span.path}:{r.span.line}:{r.span.col}: {r.message}"
-            out.append(f"{_DIM}{note}{_RESET}" if color else note)
+            note = f"  = note: {safe(r.span.path)}:{r.span.line}:{r.span.col}: {one_line(r.message)}"
+            out.append(paint(_DIM, note))
         out.append("")
     c = report.count()
-    n = len(report.findings)
-    files = f"{report.files_linted} file{'s' if report.files_linted != 1 else ''}"
-    if n:
-        out.append(f"Found {n} problem{'s' if n != 1 else ''} ({c['error']} error{'s' if c['error'] != 1 else ''}, "
-                   f"{c['warning']} warning{'s' if c['warning'] != 1 else ''}, {c['note']} note"
-                   f"{'s' if c['note'] != 1 else ''}) in {files}.")
+    files = _plural(report.files_linted, "file")
+    if report.findings:
+        out.append(f"Found {_plural(len(report.findings), 'problem')} ({_plural(c['error'], 'error')}, "
+                   f"{_plural(c['warning'], 'warning')}, {_plural(c['note'], 'note')}) in {files}.")
     else:
         out.append(f"All checks passed ({files}).")
     return "\n".join(out) + "\n"
