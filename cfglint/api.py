@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,17 +40,53 @@ def _cf001(path: str, message: str, line: int = 1, col: int = 1) -> Finding:
                    severity=Severity.ERROR, key="parse")
 
 
+class _TooLarge(Exception):
+    def __init__(self, size: int) -> None:
+        self.size = size
+
+
+class _NotRegular(Exception):
+    pass
+
+
+def _read_capped(path: Path, max_size: int) -> bytes:
+    """The file's bytes, never more than ``max_size`` + 1 read. Opened non-blocking and checked to be a regular
+    file, so a FIFO or device that appears under a config name cannot block or stream forever."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise _NotRegular
+        if st.st_size > max_size:
+            raise _TooLarge(st.st_size)
+        chunks: list[bytes] = []
+        left = max_size + 1  # the file may have grown since fstat
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        if left <= 0:
+            raise _TooLarge(max_size + 1)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def load_file(f: SourceFile, max_size: int, debug: bool = False) -> Loaded:
     """Read, classify and parse one file. Never raises."""
     out = Loaded(f)
     try:
         try:
-            size = f.path.stat().st_size
-            if size > max_size:
-                out.error = _cf001(f.display, f"file is {size / 1048576:.1f} MB, over the {max_size / 1048576:.1f} "
-                                   "MB limit (max-file-size); not linted")
-                return out
-            data = f.path.read_bytes()
+            data = _read_capped(f.path, max_size)
+        except _TooLarge as e:
+            out.error = _cf001(f.display, f"file is {e.size / 1048576:.1f} MB, over the {max_size / 1048576:.1f} "
+                               "MB limit (max-file-size); not linted")
+            return out
+        except _NotRegular:
+            f.kind, f.reason = "skip", "not a regular file"
+            return out
         except OSError as e:
             out.error = _cf001(f.display, f"cannot read file: {e.strerror or e}")
             return out
@@ -134,12 +171,13 @@ def lint(paths: list[Path], settings: Settings, cwd: Path | None = None, *, debu
         else:
             state.skipped += 1
     by_file = {id(item.file): item for item in loaded}
+    shared = _shared_items(loaded, settings, cwd)
     for module in group([item.file for item in loaded]):
         items = [by_file[id(f)] for f in module.files if by_file[id(f)].node is not None]
         if not items:
             continue
         versions, present = _build_versions(module, settings)
-        state.findings.extend(engine.run_module(module, items, versions, present, debug=debug))
+        state.findings.extend(engine.run_module(module, items, versions, present, debug=debug, shared=shared))
     findings = engine.finish(state.findings, state.sources)
     srcroot = _srcroot(cwd)
     return Report(findings=findings, rules=engine.enabled_rules(), files_linted=state.linted,
@@ -161,6 +199,27 @@ def _load_all(files: list[SourceFile], settings: Settings, debug: bool) -> list[
 
 def _load_one(f: SourceFile, max_size: int, debug: bool) -> Loaded:
     return load_file(f, max_size, debug)
+
+
+def _shared_items(loaded: list[Loaded], settings: Settings, cwd: Path) -> list[Loaded]:
+    """Files matching ``shared-config`` globs (relative to the config file's directory, else the current
+    directory): their properties are visible to every module, below each module's own."""
+    if not settings.shared_config:
+        return []
+    import fnmatch
+
+    base = Path(settings.config_path).parent.absolute() if settings.config_path else cwd
+    out = []
+    for item in loaded:
+        if item.node is None:
+            continue
+        try:
+            rel = item.file.path.absolute().relative_to(base).as_posix()
+        except ValueError:
+            rel = item.file.display
+        if any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(item.file.display, g) for g in settings.shared_config):
+            out.append(item)
+    return out
 
 
 def _srcroot(cwd: Path) -> Path:

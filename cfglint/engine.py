@@ -68,12 +68,12 @@ class Engine:
         return [rules[r] for r in sorted(self.enabled)]
 
     def run_module(self, module: Module, items: list, versions: dict[str, tuple[int, ...]], present: set[str],
-                   *, debug: bool = False) -> list[Finding]:
+                   *, debug: bool = False, shared: list | None = None) -> list[Finding]:
         from cfglint.extract.model_builder import build_models
 
         out: list[Finding] = []
         try:
-            models = build_models(module, items, versions, present)
+            models = build_models(module, items, versions, present, shared)
         except Exception as e:
             span = Span(items[0].file.display, 1, 1, 1, 2)
             out.append(_internal("extract", span, e, debug))

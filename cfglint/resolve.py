@@ -74,12 +74,14 @@ def profile_of_file(path: str) -> str | None:
 
 
 class PropertySpace:
-    def __init__(self, files: Iterable[PropsFile]) -> None:
+    def __init__(self, files: Iterable[PropsFile], shared: Iterable[PropsFile] = ()) -> None:
         self.defs: dict[str, list[Def]] = {}
         self.profiles: set[str] = set()
         self.files: list[PropsFile] = []
-        # Boot precedence: .properties beats .yml in the same place; profile files beat base files.
-        ordered = sorted(files, key=lambda f: (f.kind == "properties", f.path))
+        # Boot precedence: .properties beats .yml in the same place; profile files beat base files. Shared
+        # configuration (shared-config globs) comes first, so the module's own files override it.
+        ordered = sorted(shared, key=lambda f: (f.kind == "properties", f.path))
+        ordered += sorted(files, key=lambda f: (f.kind == "properties", f.path))
         for rank_base, f in enumerate(ordered):
             self.files.append(f)
             file_profile = profile_of_file(f.path)
@@ -188,7 +190,7 @@ class PropertySpace:
                 value, sub = self._expand(default, dspan, profile, res, (*stack, name), depth + 1)
                 return value, sub or dspan
             return default, dspan
-        res.unresolved.append((name, span))
+        res.unresolved.append((name, _sub_span(span, outer, outer_start, len(body) + 3)))  # the ${...} itself
         res.chain.append(f"${{{name}}} is not defined in this module")
         return "${" + body + "}", None
 

@@ -15,11 +15,14 @@ from cfglint.resolve import PropertySpace
 
 
 def build_models(module: Module, items: list, versions: dict[str, tuple[int, ...]],
-                 present: set[str]) -> list[ModuleModel]:
+                 present: set[str], shared: list | None = None) -> list[ModuleModel]:
     xml_docs = [i.node for i in items if isinstance(i.node, XmlDoc)]
     props = [i.node for i in items if isinstance(i.node, PropsFile) and i.node.kind in ("yaml", "properties")]
     deploy = [i.node for i in items if isinstance(i.node, PropsFile) and i.node.kind in ("compose", "k8s")]
-    space = PropertySpace(props)
+    own = {id(p) for p in props}
+    shared_props = [i.node for i in shared or () if isinstance(i.node, PropsFile) and id(i.node) not in own
+                    and i.node.kind in ("yaml", "properties")]
+    space = PropertySpace(props, shared_props)
     index = collect_beans(xml_docs)
     root = items[0].file.display.rsplit("/", 1)[0] if items else "."
     models = []
