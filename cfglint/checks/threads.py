@@ -1,8 +1,11 @@
-"""Thread pool rules: TP001 (unbounded maximum)."""
+"""Thread pool rules: TP001 (unbounded maximum), TP002 (oversized maximum), TP003 (unbounded work queue),
+TP004 (long keep-alive). Semantics: facts/dubbo.md §1, facts/spring.md §1-§2 and §8."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from cfglint.checks import INT_MAX, UNBOUNDED_THREADS, finding, show
@@ -120,3 +123,347 @@ def _task(pool: ThreadPool) -> Iterator[Finding]:
                       f"{INT_MAX} threads (Integer.MAX_VALUE): when the queue is full, threads are created "
                       "without limit. Add pool-size=\"8-50\".",
                       f"{pool.key}/pool-size")
+
+
+# ---- shared helpers for TP002-TP004 ----------------------------------------------------------------------
+
+DUBBO_SHRINKING = ("cached", "eager")  # the only Dubbo pools that honour `alive` (dubbo.md §1.1)
+DUBBO_LBQ_POOLS = ("fixed", "cached", "limited")  # queues<0 -> LinkedBlockingQueue (eager: TaskQueue(1))
+MEMORY_SAFE_QUEUE = (3, 0, 9)  # first Dubbo with MemorySafeLinkedBlockingQueue for queues<0 (dubbo.md §1.2)
+ALIVE_KEY = (2, 7, 9)  # first Dubbo whose protocol/provider config has an `alive` attribute (dubbo.md §1.4)
+
+
+def _ver(v: tuple[int, ...]) -> str:
+    return ".".join(map(str, v))
+
+
+def dubbo_kind(s: dict[str, Setting]) -> str:
+    tp = s.get("threadpool")
+    kind = (tp.value or "").strip().lower() if tp is not None else ""
+    return kind or "fixed"  # the SPI default in every version
+
+
+def _inherited(pool: ThreadPool, s: Setting) -> str:
+    if pool.kind == "dubbo-protocol" and all(v is not s for v in pool.settings.values()):
+        return f" ({s.source}, inherited by {pool.label}, which does not set its own)"
+    return ""
+
+
+_SIMPLE_DURATION = re.compile(r"^([+-]?\d+)([a-zA-Z]{0,2})$")
+_ISO_DURATION = re.compile(
+    r"^([-+]?)P(?:([-+]?\d+)D)?(?:T(?:([-+]?\d+)H)?(?:([-+]?\d+)M)?(?:([-+]?\d+)(?:[.,](\d{0,9}))?S)?)?$", re.I)
+_NANOS = {"ns": 1, "us": 10**3, "ms": 10**6, "s": 10**9, "m": 60 * 10**9, "h": 3600 * 10**9, "d": 86400 * 10**9}
+
+
+def parse_boot_duration(text: str | None, default_unit: str = "ms") -> int | None:
+    """Nanoseconds of a Spring Boot ``Duration`` property value (DurationStyle, spring.md §8): ``30s``, ``2m``,
+    ``PT1M``, ``P1DT2H``; a bare number is in ``default_unit`` (milliseconds unless @DurationUnit). None when Boot
+    would reject the text."""
+    if text is None:
+        return None
+    t = text.strip()
+    m = _SIMPLE_DURATION.match(t)
+    if m:
+        unit = m.group(2).lower() or default_unit
+        if unit not in _NANOS:
+            return None
+        return int(m.group(1)) * _NANOS[unit]
+    m = _ISO_DURATION.match(t)
+    if not m or t.upper().endswith("T") or t.upper() in ("P", "-P", "+P"):
+        return None
+    sign, days, hours, minutes, secs, frac = m.groups()
+    total = (int(days or 0) * 86400 + int(hours or 0) * 3600 + int(minutes or 0) * 60 + int(secs or 0)) * 10**9
+    if frac:
+        nanos = int(frac.ljust(9, "0"))
+        total += -nanos if (secs or "").startswith("-") else nanos
+    return -total if sign == "-" else total
+
+
+@dataclass(frozen=True)
+class SpringPool:
+    """A Spring executor with the library defaults filled in (spring.md §1.1, §1.2, §2.1). Integers are None
+    when the value is written but not a number (an unresolved placeholder)."""
+
+    pool: ThreadPool
+    what: str  # how the message names it
+    configured: bool  # the user wrote sizing settings
+    core: int | None
+    core_s: Setting | None
+    max: int | None
+    max_s: Setting | None
+    queue: int | None
+    queue_s: Setting | None
+    allow_timeout: bool | None
+    keep_s: Setting | None
+    keep_seconds: int | None  # what the executor gets (Boot truncates a Duration to whole seconds)
+    keep_text: str  # 'keepAliveSeconds = 300 s (...)'
+    names: dict[str, str]  # core/max/queue/keep -> the key as users write it
+    startup_error: bool = False  # the context refuses this pool (pool-size "a-b", a>0, no queue-capacity)
+
+    @property
+    def queue_unbounded(self) -> bool | None:
+        if self.queue_s is None:
+            return True  # Integer.MAX_VALUE by default
+        if self.queue is None:
+            return None
+        return self.queue >= UNBOUNDED_THREADS
+
+    def surplus_threads(self) -> bool:
+        """Can idle threads time out at all (so the keep-alive matters)? Unknown counts as yes."""
+        if self.allow_timeout is not False:
+            return True
+        if self.queue_unbounded:
+            return False  # only core threads ever exist, and they never time out
+        return not (self.core is not None and self.max is not None and self.max <= self.core)
+
+
+def _int(s: Setting | None, default: int) -> int | None:
+    return default if s is None else s.int_value()
+
+
+def _bool(s: Setting | None, default: bool) -> bool | None:
+    if s is None:
+        return default
+    v = (s.value or "").strip().lower()
+    return True if v == "true" else False if v == "false" else None
+
+
+SIZING = ("corepoolsize", "maxpoolsize", "queuecapacity", "keepaliveseconds", "allowcorethreadtimeout")
+
+
+def spring_pools(model: ModuleModel) -> Iterator[SpringPool]:
+    # Boot creates its executor only when the context has no Executor bean of its own (spring.md §2.1):
+    # next to a ThreadPoolTaskExecutor bean or a <task:executor>, spring.task.execution.pool.* is unused.
+    own_executor = any(p.kind in ("spring-executor", "task-executor") for p in model.pools)
+    for pool in model.pools:
+        if pool.kind == "boot-task-execution" and own_executor:
+            continue
+        if pool.kind == "spring-executor":
+            keep = pool.get("keepaliveseconds")
+            yield SpringPool(
+                pool, f"ThreadPoolTaskExecutor {pool.label}", any(k in pool.settings for k in SIZING),
+                _int(pool.get("corepoolsize"), 1), pool.get("corepoolsize"),
+                _int(pool.get("maxpoolsize"), INT_MAX), pool.get("maxpoolsize"),
+                _int(pool.get("queuecapacity"), INT_MAX), pool.get("queuecapacity"),
+                _bool(pool.get("allowcorethreadtimeout"), False), keep, _int(keep, 60),
+                show(keep, "s") if keep is not None else "",
+                {"core": "corePoolSize", "max": "maxPoolSize", "queue": "queueCapacity", "keep": "keepAliveSeconds"})
+        elif pool.kind == "boot-task-execution":
+            keep = pool.get("keepalive")
+            keep_text = ""
+            secs: int | None = 60
+            if keep is not None:
+                ns = parse_boot_duration(keep.value)
+                secs = None if ns is None else ns // 10**9  # Duration.getSeconds(): floor to whole seconds
+                bare = bool(re.fullmatch(r"\s*[+-]?\d+\s*", keep.value or ""))
+                unit = f"a bare number is milliseconds: {secs} s" if bare else f"{secs} s"
+                chain = f"; {'; '.join(keep.chain)}" if keep.chain else ""
+                keep_text = f"{keep.name} = {keep.value} ({unit}{chain})"
+            p = "spring.task.execution.pool."
+            yield SpringPool(
+                pool, "Spring Boot's task executor (spring.task.execution.pool)", bool(pool.settings),
+                _int(pool.get("coresize"), 8), pool.get("coresize"),
+                _int(pool.get("maxsize"), INT_MAX), pool.get("maxsize"),
+                _int(pool.get("queuecapacity"), INT_MAX), pool.get("queuecapacity"),
+                _bool(pool.get("allowcorethreadtimeout"), True), keep, secs, keep_text,
+                {"core": p + "core-size", "max": p + "max-size", "queue": p + "queue-capacity",
+                 "keep": p + "keep-alive"})
+        elif pool.kind == "task-executor":
+            yield _task_pool(pool)
+
+
+def _task_pool(pool: ThreadPool) -> SpringPool:
+    """<task:executor>: TaskExecutorFactoryBean.determinePoolSizeRange (spring.md §1.2)."""
+    size = pool.get("pool-size")
+    queue = pool.get("queue-capacity")
+    keep = pool.get("keep-alive")
+    core: int | None = 1
+    mx: int | None = INT_MAX
+    allow: bool | None = False
+    error = False
+    if size is not None:
+        text = (size.value or "").strip()
+        lo, sep, hi = text.partition("-")
+        if not sep and lo.isdigit():
+            core = mx = int(lo)
+        elif sep and lo.strip().isdigit() and hi.strip().isdigit():
+            a, b = int(lo), int(hi)
+            if queue is None and a == 0:
+                core, mx, allow = b, b, True  # "0-n" without a queue: core = n, core threads time out
+            else:
+                core, mx = a, b
+                error = queue is None or a > b
+        else:
+            core = mx = None
+    return SpringPool(
+        pool, f"<task:executor> {pool.label}", bool(pool.settings), core, size, mx, size,
+        _int(queue, INT_MAX), queue, allow, keep, _int(keep, 60), show(keep, "s") if keep is not None else "",
+        {"core": "pool-size", "max": "pool-size", "queue": "queue-capacity", "keep": "keep-alive"}, error)
+
+
+# ---- TP002 -----------------------------------------------------------------------------------------------
+
+@check("TP002")
+def oversized_thread_pool(model: ModuleModel, options: dict[str, Any]) -> Iterator[Finding]:
+    limit = int(options.get("max-threads", 1000))
+    seen: set[object] = set()
+
+    def over(v: int | None) -> bool:
+        return v is not None and limit < v < UNBOUNDED_THREADS  # from UNBOUNDED_THREADS on it is TP001's
+
+    for pool, s in dubbo_effective(model):
+        threads = s.get("threads")
+        kind = dubbo_kind(s)
+        if threads is None or kind == "virtual" or not over(threads.int_value()) or threads.span in seen:
+            continue
+        seen.add(threads.span)
+        side = "consumer" if pool.kind == "dubbo-consumer" else "server"
+        yield finding("TP002", threads,
+                      f"Dubbo {side} pool of {pool.label} allows {threads.int_value()} threads ({show(threads)}"
+                      f"{_inherited(pool, threads)}), above max-threads = {limit}. Each platform thread reserves a "
+                      "stack (-Xss, 1 MB by default) and native memory; when a dependency slows down, that many "
+                      "requests pile up in one JVM instead of being rejected ('Thread pool is EXHAUSTED') and retried "
+                      "on another provider. The first outage cfglint was written for was a Dubbo pool that grew until "
+                      "the host ran out of memory. Size threads from measured concurrency (Dubbo's default is 200) and "
+                      f"scale out; if {threads.value} is deliberate, raise max-threads for TP002.",
+                      f"{pool.key}/threads")
+    for sp in spring_pools(model):
+        if sp.max_s is not None and over(sp.max):
+            s, n = sp.max_s, sp.max
+        elif sp.max_s is None and sp.core_s is not None and over(sp.core):
+            s, n = sp.core_s, sp.core  # no maximum written: with the default unbounded queue, core is the size
+        else:
+            continue
+        if s.span in seen:
+            continue
+        seen.add(s.span)
+        reach = ""
+        if sp.queue_unbounded and s is sp.max_s and sp.core != sp.max and sp.pool.kind != "task-executor":
+            reach = (f" With no bounded {sp.names['queue']} the pool stays at its core size today, so this "
+                     "maximum takes effect as soon as someone adds a queue bound (see TP003).")
+        yield finding("TP002", s,
+                      f"{sp.what} allows {n} threads ({show(s)}), above max-threads = {limit}.{reach} Each platform "
+                      "thread reserves a stack (-Xss, 1 MB by default) and native memory; when the work behind the "
+                      "pool slows down they all fill up at once, which is how a pool takes a host's memory (the first "
+                      f"outage cfglint was written for). Size {sp.names['max']} from measured concurrency, with a "
+                      f"bounded {sp.names['queue']} and a rejection policy; if {n} is deliberate, raise max-threads "
+                      "for TP002.",
+                      f"{sp.pool.key}/{s.name}")
+
+
+# ---- TP003 -----------------------------------------------------------------------------------------------
+
+@check("TP003")
+def unbounded_task_queue(model: ModuleModel, options: dict[str, Any]) -> Iterator[Finding]:
+    seen: set[object] = set()
+    version = model.version("dubbo")
+    for pool, s in dubbo_effective(model):
+        queues = s.get("queues")
+        qv = queues.int_value() if queues is not None else None
+        kind = dubbo_kind(s)
+        if queues is None or qv is None or queues.span in seen or kind == "virtual":
+            continue
+        if qv < 0 and kind in DUBBO_LBQ_POOLS:
+            if version is not None and version >= MEMORY_SAFE_QUEUE:
+                continue  # MemorySafeLinkedBlockingQueue: rejects before the heap is gone (dubbo.md §1.2)
+            if version is not None:
+                what = f"on Dubbo {_ver(version)} a negative queues is an unbounded LinkedBlockingQueue"
+            else:
+                what = ("a negative queues is an unbounded LinkedBlockingQueue on Dubbo 2.6.x, 2.7.x and "
+                        "3.0.0-3.0.8 (the module's Dubbo version is unknown; 3.0.9+ uses a "
+                        "MemorySafeLinkedBlockingQueue that rejects once free heap falls below 256 MB)")
+        elif qv >= UNBOUNDED_THREADS:
+            what = f"a queue of {qv} entries never fills"
+        else:
+            continue
+        seen.add(queues.span)
+        core = s.get("corethreads")
+        single = ""
+        if kind in ("cached", "limited") and (core is None or core.int_value() == 0):
+            single = ("With corethreads unset (0) the pool also never grows past one thread: a ThreadPoolExecutor "
+                      "adds threads beyond its core size only when the queue refuses a task, so this server runs "
+                      "requests one at a time. ")
+        yield finding("TP003", queues,
+                      f"Dubbo thread pool of {pool.label} has an unbounded work queue: {show(queues)}"
+                      f"{_inherited(pool, queues)} with threadpool={kind}; {what}. Requests then wait in the queue "
+                      "instead of being rejected: 'Thread pool is EXHAUSTED' never fires, consumers time out and "
+                      "fail over while this provider still executes their stale requests, and the backlog grows "
+                      f"until the heap is gone (OutOfMemoryError). {single}Remove queues (Dubbo's default 0 rejects "
+                      "when every thread is busy, so the consumer retries another provider, as the Dubbo docs "
+                      "advise) or bound it, e.g. queues=\"100\".",
+                      f"{pool.key}/queues")
+    for sp in spring_pools(model):
+        if not sp.configured or sp.startup_error or not sp.queue_unbounded:
+            continue
+        where = sp.queue_s if sp.queue_s is not None else sp.pool.anchor
+        if sp.queue_s is not None:
+            qtext = f"{show(sp.queue_s)} is effectively unbounded"
+        else:
+            qtext = (f"{sp.names['queue']} is not set, so the work queue is an unbounded LinkedBlockingQueue "
+                     f"(the default capacity is {INT_MAX}, Integer.MAX_VALUE)")
+        size = ""
+        if sp.core is not None:
+            size = f" The pool runs {sp.core} thread{'s' if sp.core != 1 else ''} ({sp.names['core']}"
+            size += f" = {sp.core}" + (", the default)" if sp.core_s is None else ")")
+            if sp.max_s is not None and sp.max is not None and sp.max > sp.core and sp.pool.kind != "task-executor":
+                size += (f" and {show(sp.max_s)} is never reached: a ThreadPoolExecutor adds threads beyond its "
+                         "core size only when the queue refuses a task")
+            size += "."
+        yield finding("TP003", where,
+                      f"{sp.what}: {qtext}.{size} Every task that finds the threads busy waits in memory instead of "
+                      "being rejected, so a slow downstream turns into a backlog that grows until the heap is gone "
+                      "(OutOfMemoryError), and the rejection policy never runs. "
+                      f"Set {sp.names['queue']} to the backlog callers can afford to wait for (e.g. 100), with a "
+                      f"bounded {sp.names['max']} and a rejection policy such as CallerRuns.",
+                      f"{sp.pool.key}/{sp.names['queue']}")
+
+
+# ---- TP004 -----------------------------------------------------------------------------------------------
+
+KEEPALIVE_DANGER = ("After a burst the pool keeps its peak size that long: idle threads keep their stacks and "
+                    "thread-local caches, so the process holds its peak native memory. With a large or unbounded "
+                    "maximum and no container memory limit (the first outage cfglint was written for) that memory "
+                    "is unavailable to everything else on the host.")
+
+
+@check("TP004")
+def long_keepalive(model: ModuleModel, options: dict[str, Any]) -> Iterator[Finding]:
+    limit = int(options.get("max-keepalive", 60))
+    seen: set[object] = set()
+    version = model.version("dubbo")
+    for pool, s in dubbo_effective(model):
+        alive = s.get("alive")
+        ms = alive.int_value() if alive is not None else None
+        if alive is None or ms is None or ms <= limit * 1000 or alive.span in seen:
+            continue
+        if pool.kind == "dubbo-consumer" or dubbo_kind(s) not in DUBBO_SHRINKING:
+            continue  # fixed ignores alive, limited never shrinks, the consumer has no alive (dubbo.md §1.1, §1.4)
+        if version is not None and version < ALIVE_KEY and "dubbo:parameter" not in alive.source:
+            continue  # no such attribute/property before 2.7.9: binds to nothing (CF004's business)
+        core, threads = s.get("corethreads"), s.get("threads")
+        cv = core.int_value() if core is not None else 0
+        tv = threads.int_value() if threads is not None else INT_MAX
+        if cv is not None and tv is not None and cv >= tv:
+            continue  # core == max: no surplus thread ever times out
+        seen.add(alive.span)
+        secs = ms / 1000
+        yield finding("TP004", alive,
+                      f"Dubbo thread pool of {pool.label} keeps idle threads {secs:g} s before they exit: "
+                      f"{show(alive, 'ms')}{_inherited(pool, alive)} with threadpool={dubbo_kind(s)}, above "
+                      f"max-keepalive = {limit} s. {KEEPALIVE_DANGER} Write alive=\"{limit * 1000}\" or less "
+                      "(milliseconds; Dubbo's default is 60000) and bound threads.",
+                      f"{pool.key}/alive")
+    for sp in spring_pools(model):
+        keep = sp.keep_s
+        if keep is None or sp.keep_seconds is None or sp.keep_seconds <= limit or keep.span in seen:
+            continue
+        if not sp.surplus_threads():
+            continue  # core == max, or an unbounded queue with core threads that never time out
+        seen.add(keep.span)
+        fix = f"{limit}s" if sp.pool.kind == "boot-task-execution" else f"{limit}"
+        unit = "a Duration such as 30s" if sp.pool.kind == "boot-task-execution" else "seconds"
+        yield finding("TP004", keep,
+                      f"{sp.what} keeps idle threads {sp.keep_seconds} s before they exit: {sp.keep_text}, above "
+                      f"max-keepalive = {limit} s. {KEEPALIVE_DANGER} Write {sp.names['keep']} = {fix} or less "
+                      f"({unit}; Spring's default is 60 s).",
+                      f"{sp.pool.key}/{sp.names['keep']}")

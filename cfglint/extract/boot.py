@@ -66,10 +66,28 @@ def _groups(ctx: Ctx, prefix: str) -> list[str]:
     return ids
 
 
+# Keys that make Spring read properties from a config server or an imported location (canonical prefixes).
+CONFIG_CENTER = ("spring.config.import", "spring.cloud.nacos", "nacos.config", "spring.cloud.config",
+                 "spring.cloud.consul.config", "spring.cloud.zookeeper.config", "spring.cloud.vault",
+                 "spring.cloud.kubernetes.config", "spring.cloud.alicloud.acm", "apollo")
+
+
 def extract_boot(ctx: Ctx) -> None:
+    _module_keys(ctx)
     _dubbo(ctx)
     _datasources(ctx)
     _task_execution(ctx)
+
+
+def _module_keys(ctx: Ctx) -> None:
+    """Every key the module defines in any profile, and whether a config server supplies more (CF002)."""
+    model = ctx.model
+    for key, defs in ctx.space.defs.items():
+        d = defs[0]
+        model.defined[key] = f"{d.key} in {d.value_span.path}:{d.value_span.line}"
+        off = key.endswith(".enabled") and (d.value or "").strip().lower() == "false"
+        if not model.config_center and not off and any(key == p or key.startswith(p + ".") for p in CONFIG_CENTER):
+            model.config_center = model.defined[key]
 
 
 def _dubbo(ctx: Ctx) -> None:

@@ -31,6 +31,10 @@ class ModuleModel:
     protocols: list[DubboProtocol] = field(default_factory=list)
     serves_dubbo: bool = False  # the module exports Dubbo services (provider side)
     unresolved: list[Unresolved] = field(default_factory=list)
+    # Canonical property names defined anywhere in the module (any file, any profile) -> 'key in path:line',
+    # and why values may come from a config server ('spring.cloud.nacos.config.server-addr in ...'); for CF002.
+    defined: dict[str, str] = field(default_factory=dict)
+    config_center: str = ""
     containers: list[Container] = field(default_factory=list)
 
     def version(self, lib: str) -> tuple[int, ...] | None:

@@ -1,0 +1,84 @@
+"""Configuration hygiene: CF002 (unresolved placeholder). Semantics: facts/spring.md §7."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from cfglint.checks import finding
+from cfglint.findings import Finding
+from cfglint.model.module import ModuleModel, Unresolved
+from cfglint.registry import check
+from cfglint.resolve import canon
+from cfglint.span import Span
+
+# ${DB_PASSWORD}, ${JAVA_HOME}, Maven's ${env.JAVA_HOME}: environment variables, supplied by the deployment.
+_ENV_NAME = re.compile(r"^(?:env\.)?[A-Z][A-Z0-9_]*$")
+# Supplied by the JVM, the servlet container, Spring Boot / Spring Cloud at run time, or by Maven resource
+# filtering at build time; never expected in the module's own files.
+RUNTIME_PREFIXES = ("java", "sun", "jdk", "catalina", "jetty", "jboss", "random", "spring.cloud.client", "vcap",
+                    "project", "pom")
+RUNTIME_NAMES = frozenset(canon(n) for n in (
+    "user.home", "user.dir", "user.name", "user.timezone", "user.language", "user.country", "os.name", "os.arch",
+    "os.version", "file.separator", "file.encoding", "line.separator", "path.separator", "spring.application.name",
+    "spring.profiles.active", "spring.profiles.include", "server.port", "local.server.port",
+    "local.management.port", "management.server.port", "pid", "basedir", "hostname", "spring.application.index",
+    "spring.application.instance-id"))
+
+
+def _runtime(name: str) -> bool:
+    c = canon(name)
+    return c in RUNTIME_NAMES or any(c == p or c.startswith(p + ".") for p in RUNTIME_PREFIXES)
+
+
+def _siblings(name: str, model: ModuleModel) -> list[str]:
+    """Keys the module defines under the same parent prefix (``jdbc.url`` for ``${jdbc.pasword}``)."""
+    c = canon(name)
+    parent = c.rsplit(".", 1)[0] if "." in c else ""
+    if not parent:
+        return []
+    return [k for k in model.defined if k != c and k.startswith(parent + ".")]
+
+
+def reportable(u: Unresolved, model: ModuleModel) -> bool:
+    name = u.name
+    if not name or "${" in name or _ENV_NAME.match(name) or _runtime(name):
+        return False
+    if model.config_center:
+        return False  # the module reads a config server or imports other locations: values come from there
+    if u.span.line != u.span.end_line:
+        return False  # inside a multi-line block (a file embedded in a Helm value or ConfigMap)
+    if canon(name) in model.defined:
+        return False  # defined, only in another profile's file
+    return bool(_siblings(name, model))  # the module keeps that group of keys itself
+
+
+@check("CF002")
+def unresolved_placeholder(model: ModuleModel, options: dict[str, Any]) -> Iterator[Finding]:
+    by_span: dict[Span, list[Unresolved]] = {}
+    for u in model.unresolved:
+        if reportable(u, model):
+            same = by_span.setdefault(u.span, [])
+            if all(n.name != u.name for n in same):
+                same.append(u)
+    for span, group in by_span.items():  # one finding per occurrence; several only when the span is shared
+        u = group[0]
+        names = ", ".join(f"${{{g.name}}}" for g in group)
+        hints = []
+        for g in group:
+            close = difflib.get_close_matches(canon(g.name), _siblings(g.name, model), n=1, cutoff=0.8)
+            if close:
+                hints.append(f" Did you mean {model.defined[close[0]]}?")
+        parent = canon(u.name).rsplit(".", 1)[0]
+        verb = "has" if len(group) == 1 else "have"
+        yield finding("CF002", span,
+                      f"{names} {verb} no default and nothing in this module defines "
+                      f"{' or '.join(g.name for g in group)} (used by {u.where}), although the module defines "
+                      f"other {parent}.* keys.{''.join(hints)} Spring fails at startup with \"Could not resolve "
+                      f"placeholder '{u.name}'\" (Boot's @ConfigurationProperties binder instead keeps the literal "
+                      "text), and cfglint cannot judge the value. "
+                      f"Define {u.name} in the module, or give a default: ${{{u.name}:...}}; if the deployment "
+                      "supplies it (-D, environment, an external file), write a default or suppress this note.",
+                      f"placeholder/{u.where}/{'+'.join(g.name for g in group)}")
