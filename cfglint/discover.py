@@ -177,7 +177,9 @@ def walk(paths: list[Path], cwd: Path, *, exclude: tuple[str, ...] = (), include
             for fn in filenames:
                 if fn in BUILD_FILES or os.path.splitext(fn)[1].lower() in CONFIG_EXTS:
                     fp = Path(dirpath, fn)
-                    if not fp.is_symlink() or fp.resolve().is_file():
+                    # Regular files only (a symlink counts if it ends at one): FIFOs and devices would block
+                    # or never end; dangling symlinks and symlink loops are skipped (is_file() never raises).
+                    if fp.is_file():
                         found.setdefault(fp, False)
     walked = [p for p, explicit in found.items() if not explicit]
     ignored = _git_ignored(walked, cwd) if respect_gitignore else set()

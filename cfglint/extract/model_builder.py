@@ -7,6 +7,7 @@ from cfglint.extract import Ctx
 from cfglint.extract.boot import extract_boot
 from cfglint.extract.connections import extract_connections
 from cfglint.extract.containers import extract_compose, extract_k8s
+from cfglint.extract.keys import extract_keys
 from cfglint.extract.spring_xml import collect_beans, extract_xml
 from cfglint.loaders import PropsFile
 from cfglint.loaders.xml import XmlDoc
@@ -33,6 +34,7 @@ def build_models(module: Module, items: list, versions: dict[str, tuple[int, ...
             extract_xml(doc, ctx, index)
         extract_boot(ctx)
         extract_connections(ctx, xml_docs)
+        extract_keys(ctx, xml_docs)
         if profile is None:  # deployment files do not depend on Spring profiles
             for f in deploy:
                 (extract_compose if f.kind == "compose" else extract_k8s)(f, ctx)

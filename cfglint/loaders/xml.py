@@ -12,8 +12,12 @@ from cfglint.span import LineIndex, Span
 
 _ATTR = re.compile(r"""\s*([^\s=/>"']+)\s*=\s*("[^"]*"|'[^']*')""")
 _NAME = re.compile(r"[^\s/>]+")
+_LEADING_WS = re.compile(r"[ \t\r\f\v]*")
+_XML_NS = "http://www.w3.org/XML/1998/namespace"
+MAX_ATTRS = 1000  # per element; lxml reads attribute values in quadratic time, Spring elements have a few dozen
 _DECL_ENC = re.compile(rb"""^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
-_TEMPLATE = re.compile(r"^\s*#(?:set|if|foreach|macro|parse|include)\b|\{\{[-\s]|<%[=@ ]|\$\{[a-z]+\.[a-zA-Z]+\(", re.M)
+# [ \t]*, not \s*: under re.M, \s* runs across blank lines and made this search quadratic (hang) on many newlines.
+_TEMPLATE = re.compile(r"^[ \t]*#(?:set|if|foreach|macro|parse|include)\b|\{\{[-\s]|<%[=@ ]|\$\{[a-z]+\.[a-zA-Z]+\(", re.M)
 
 
 @dataclass(slots=True)
@@ -191,6 +195,11 @@ def load_xml(path: str, data: bytes) -> XmlDoc:
     idx = LineIndex(text)
     tags, comment_ranges = _scan(text)
     elements = [el for el in root_el.iter() if isinstance(el.tag, str)]
+    for el in elements:
+        if len(el.attrib) > MAX_ATTRS:
+            raise LoadError(f"element <{_split(el.tag)[1]}> has {len(el.attrib)} attributes (more than {MAX_ATTRS}); "
+                            "file not linted", el.sourceline or 1)
+    prefixes = _attr_prefixes(root_el)
     aligned = len(tags) == len(elements) and all(
         _split(el.tag)[1] == t.name.rpartition(":")[2] for el, t in zip(elements, tags, strict=True)
     )
@@ -205,7 +214,7 @@ def load_xml(path: str, data: bytes) -> XmlDoc:
             attrs = {}
             for name, ns0, ne0, vs, ve in t.attrs:
                 attrs[name] = Attr(name, "", idx.span(path, ns0, ne0), idx.span(path, vs, ve))
-            _fill_attr_values(el, attrs)
+            _fill_attr_values(el, attrs, prefixes)
             text_span = None
             stripped = (el.text or "").strip()
             if stripped:
@@ -221,7 +230,7 @@ def load_xml(path: str, data: bytes) -> XmlDoc:
             span = Span(path, line, 1, line, 1)
             attrs = {}
             for qn, v in el.attrib.items():
-                aname = _unqualify(qn, el)
+                aname = _unqualify(qn, el, prefixes)
                 attrs[aname] = Attr(aname, v, span, span)
             stripped = (el.text or "").strip()
             text_span = span if stripped else None
@@ -237,27 +246,67 @@ def load_xml(path: str, data: bytes) -> XmlDoc:
         converted[id(el)] = x
     root = converted[id(root_el)]
     comments = []
+    first_text: dict[int, int] = {}  # line start -> offset of its first non-blank character (linear, not per comment)
     for s, e in comment_ranges:
         cspan = idx.span(path, s, e)
         line_start = idx.starts[cspan.line - 1]
-        own = text[line_start:s - 4].strip() == ""
+        if line_start not in first_text:
+            first_text[line_start] = _LEADING_WS.match(text, line_start).end()
+        own = first_text[line_start] >= s - 4
         comments.append(Comment(text[s:e].strip(), cspan, own))
     return XmlDoc(path, root, text, comments, namespaces)
 
 
-def _unqualify(qname: str, el: object) -> str:
+def _attr_prefixes(root: object) -> dict[tuple[int, str], str]:
+    """(id(element), namespace URI) -> the prefix in scope there, for every namespaced attribute. One linear
+    walk over namespace events: asking ``el.nsmap`` per attribute was quadratic in the namespace declarations."""
+    from lxml import etree
+
+    out: dict[tuple[int, str], str] = {}
+    if not root.xpath("boolean(//@*[namespace-uri()])"):  # type: ignore[attr-defined]
+        return out
+    declared: list[tuple[str, str]] = []  # (prefix, uri) in scope, innermost last
+    bound: dict[str, list[str]] = {}  # prefix -> uris, innermost last
+    by_uri: dict[str, list[str]] = {}  # uri -> prefixes, innermost last
+    pending: list[int] = []  # namespaces declared since the last start event
+    marks: list[int] = []  # per open element: how many declarations it added
+    for event, item in etree.iterwalk(root, events=("start", "end", "start-ns")):
+        if event == "start-ns":
+            prefix, uri = item
+            declared.append((prefix or "", uri))
+            bound.setdefault(prefix or "", []).append(uri)
+            by_uri.setdefault(uri, []).append(prefix or "")
+            pending.append(1)
+        elif event == "start":
+            marks.append(len(pending))
+            pending.clear()
+            for qn in item.keys():
+                if qn.startswith("{"):
+                    uri = qn[1:].partition("}")[0]
+                    for p in reversed(by_uri.get(uri, ())):
+                        if p and bound[p][-1] == uri:
+                            out[(id(item), uri)] = p
+                            break
+        else:  # end: drop the declarations this element made
+            for _ in range(marks.pop()):
+                prefix, uri = declared.pop()
+                bound[prefix].pop()
+                by_uri[uri].pop()
+    return out
+
+
+def _unqualify(qname: str, el: object, prefixes: dict[tuple[int, str], str]) -> str:
     if not qname.startswith("{"):
         return qname
     ns, local = _split(qname)
-    nsmap = getattr(el, "nsmap", {}) or {}
-    for prefix, uri in nsmap.items():
-        if uri == ns and prefix:
-            return f"{prefix}:{local}"
-    return local
+    if ns == _XML_NS:  # xml:lang, xml:space: the one prefix that is never declared
+        return f"xml:{local}"
+    prefix = prefixes.get((id(el), ns))
+    return f"{prefix}:{local}" if prefix else local
 
 
-def _fill_attr_values(el: object, attrs: dict[str, Attr]) -> None:
-    values = {_unqualify(k, el): v for k, v in el.attrib.items()}  # type: ignore[attr-defined]
+def _fill_attr_values(el: object, attrs: dict[str, Attr], prefixes: dict[tuple[int, str], str]) -> None:
+    values = {_unqualify(k, el, prefixes): v for k, v in el.attrib.items()}  # type: ignore[attr-defined]
     for name, a in list(attrs.items()):
         if name in values:
             a.value = values[name]

@@ -16,19 +16,40 @@ _COMMENT = re.compile(r"(?:^|\s)#(.*)$")
 # Maven resource filtering (spring-boot-starter-parent) replaces @token@ at build time; unquoted it is
 # not valid YAML. Quote it in place (same length, so every position stays exact).
 _MAVEN_TOKEN = re.compile(r"(?<=[:-] )@([\w.-]+)@(?=[ \t]*(?:#|$))", re.M)
-_TEMPLATE = re.compile(r"\{\{[-\s]|\{%|^\s*#(?:set|if|foreach)\b", re.M)
+# [ \t]*, not \s*: under re.M, \s* runs across blank lines and made this search quadratic (hang) on many newlines.
+_TEMPLATE = re.compile(r"\{\{[-\s]|\{%|^[ \t]*#(?:set|if|foreach)\b", re.M)
+# The C composer recurses on the C stack (one level per nested collection) and overflows it (segfault) somewhere
+# past 20 000 levels. Texts that could nest deeper than this are first checked with the (iterative) event parser.
+SAFE_COMPOSE_DEPTH = 1000
 
 
 class _Budget:
-    __slots__ = ("left",)
+    """Per-file state threaded through flattening: the node budget and the parsed text."""
 
-    def __init__(self) -> None:
+    __slots__ = ("left", "text")
+
+    def __init__(self, text: str = "") -> None:
         self.left = MAX_NODES
+        self.text = text
 
 
-def _span(path: str, node: object) -> Span:
+_PROPS = re.compile(r"(?:[!&]\S*(?:[ \t]+#[^\r\n\x85\u2028\u2029]*)?[ \t\r\n\x85\u2028\u2029]*)+")
+_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")  # line breaks as libyaml counts them (YAML 1.1)
+
+
+def _span(path: str, node: object, text: str = "") -> Span:
     s, e = node.start_mark, node.end_mark  # type: ignore[attr-defined]
     line, col, end_line, end_col = s.line + 1, s.column + 1, e.line + 1, e.column + 1
+    start = s.index
+    if 0 <= start < e.index <= len(text) and text[start] in "!&":
+        # A node's marks include its properties (``!SHARDING``, ``&anchor``): point at the value itself.
+        m = _PROPS.match(text, start, e.index)
+        skipped = text[start:m.end()] if m else ""
+        breaks = list(_BREAK.finditer(skipped))
+        if breaks:
+            line, col = line + len(breaks), len(skipped) - breaks[-1].end() + 1
+        else:
+            col += len(skipped)
     style = getattr(node, "style", None)
     if style in ("'", '"') and end_line == line and end_col - col >= 2:
         col, end_col = col + 1, end_col - 1  # point inside the quotes
@@ -56,7 +77,7 @@ def _flatten(path: str, node: object, prefix: str, key_span: Span | None, doc: i
             value = node.value  # type: ignore[attr-defined]
             if not node.style and value in ("~", "null", "Null", "NULL"):  # type: ignore[attr-defined]
                 value = None
-            vspan = _span(path, node)
+            vspan = _span(path, node, budget.text)
             out.append(Entry(prefix, value, key_span or vspan, vspan, doc))
         return
     if prefix and key_span is not None:
@@ -85,12 +106,13 @@ def _flatten(path: str, node: object, prefix: str, key_span: Span | None, doc: i
                 name = f"{prefix}{text}"
             else:
                 name = f"{prefix}.{text}" if prefix else text
-            _flatten(path, v, name, _span(path, k), doc, out, budget, depth + 1, parents)
+            _flatten(path, v, name, _span(path, k, budget.text), doc, out, budget, depth + 1, parents)
 
 
 def load_yaml(path: str, data: bytes) -> PropsFile:
     from ruamel.yaml.cyaml import CBaseLoader
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.reader import ReaderError
 
     text, _ = decode(data)
     if "@" in text:
@@ -98,12 +120,14 @@ def load_yaml(path: str, data: bytes) -> PropsFile:
     else:
         text_for_parser = text
     entries: list[Entry] = []
-    budget = _Budget()
+    budget = _Budget(text_for_parser)
     doc_profiles: dict[int, tuple[str, ...]] = {}
     parents: dict[str, Span] = {}
     loader = CBaseLoader(io.StringIO(text_for_parser))
     doc = -1
     try:
+        if _may_nest_deeper(text_for_parser, SAFE_COMPOSE_DEPTH):
+            _check_depth(text_for_parser)
         while loader.check_node():
             node = loader.get_node()
             doc += 1
@@ -120,6 +144,10 @@ def load_yaml(path: str, data: bytes) -> PropsFile:
         if _TEMPLATE.search(text):
             raise LoadError(f"template, skipped (not valid YAML: {problem})", line, col, skipped=True) from None
         raise LoadError(f"YAML syntax error: {problem}", line, col) from None
+    except ReaderError as e:  # a character YAML does not allow (control characters, ...): point at it
+        line, col = _line_col(text_for_parser, e.position)
+        char = f" (character #x{e.character:04x})" if isinstance(e.character, int) else ""
+        raise LoadError(f"YAML error: {e.reason}{char}", line, col) from None
     except YAMLError as e:
         raise LoadError(f"YAML error: {e}") from None
     except RecursionError:
@@ -127,6 +155,48 @@ def load_yaml(path: str, data: bytes) -> PropsFile:
     finally:
         loader.dispose()
     return PropsFile(path, "yaml", entries, text, doc_profiles, _comments(path, text), parents)
+
+
+def _may_nest_deeper(text: str, limit: int) -> bool:
+    """Cheap upper bound on nesting: every flow level needs a '[' or '{'; block levels are indentation, whose
+    column rises at least every second level, so they are bounded by twice the longest line."""
+    flow = text.count("[") + text.count("{")
+    return flow > limit or 2 * (max(map(len, text.split("\n"))) + 1) + flow > limit
+
+
+def _check_depth(text: str) -> None:
+    """Nesting depth from the event stream (libyaml's parser keeps explicit stacks, it never recurses)."""
+    from ruamel.yaml.cyaml import CBaseLoader
+
+    loader = CBaseLoader(io.StringIO(text))
+    depth = 0
+    try:
+        while True:
+            event = loader.get_event()
+            if event is None:
+                return
+            name = type(event).__name__
+            if name in ("SequenceStartEvent", "MappingStartEvent"):
+                depth += 1
+                if depth > MAX_DEPTH + 1:
+                    mark = event.start_mark
+                    raise LoadError(f"YAML nested deeper than {MAX_DEPTH} levels; file not linted",
+                                    mark.line + 1, mark.column + 1)
+            elif name in ("SequenceEndEvent", "MappingEndEvent"):
+                depth -= 1
+            elif name == "StreamEndEvent":
+                return
+    finally:
+        loader.dispose()
+
+
+def _line_col(text: str, offset: int | None) -> tuple[int, int]:
+    """1-based line and column of a libyaml reader offset, which counts UTF-8 bytes, not characters."""
+    if offset is None or offset < 0:
+        return 1, 1
+    offset = len(text.encode("utf-8", errors="surrogatepass")[:offset].decode("utf-8", errors="ignore"))
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
 _PROFILE_KEYS = {"spring.config.activate.on-profile", "spring.config.activate.onprofile", "spring.profiles"}

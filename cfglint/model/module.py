@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from cfglint.model.container import Container
 from cfglint.model.datasource import DataSource, JdbcConnection
 from cfglint.model.dubbo import DubboProtocol, DubboTimeout
+from cfglint.model.keys import KeyUses
 from cfglint.model.threads import ThreadPool
 from cfglint.span import Span
 
@@ -36,6 +37,7 @@ class ModuleModel:
     defined: dict[str, str] = field(default_factory=dict)
     config_center: str = ""
     containers: list[Container] = field(default_factory=list)
+    keys: KeyUses = field(default_factory=KeyUses)  # keys as written, for CF004
 
     def version(self, lib: str) -> tuple[int, ...] | None:
         v = self.versions.get(lib)
