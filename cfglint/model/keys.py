@@ -1,0 +1,41 @@
+"""Configuration keys as written, for CF004 (keys that bind to nothing)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from cfglint.span import Span
+
+KeyKind = Literal[
+    "prop",  # a Spring/Dubbo property key in .properties or YAML (full key as written)
+    "xml-attr",  # an attribute of a Dubbo namespace element
+    "bean-prop",  # <property name="..."> or p:name on a bean of a known class
+    "conn-prop",  # one k=v entry of a Druid connectionProperties / connectProperties
+    "factory",  # a key of a DruidDataSourceFactory-style druid.properties file
+]
+
+
+@dataclass(slots=True)
+class KeyUse:
+    kind: KeyKind
+    key: str  # as written: the full property key, the attribute or property name, the entry key
+    canon: str  # relaxed canonical form (props), else the key itself
+    value: str | None
+    span: Span  # the key as written
+    file_kind: str  # "properties" | "yaml" | "xml"
+    element: str = ""  # xml-attr: Dubbo element local name; bean-prop: bean class; conn-prop: owner
+    ns: str = ""  # xml-attr: namespace URI
+    owner: str = ""  # human label of where it is written: '<dubbo:protocol name="dubbo">', '<bean id="ds">'
+    escaped: bool = False  # conn-prop: the entry was written with a .properties escape in a non-.properties file
+    parse: str = ""  # conn-prop: "properties" when the string is bound to java.util.Properties (parsed as one
+    # .properties line, not split on ';'); value is then the rest of that line
+
+
+@dataclass
+class KeyUses:
+    uses: list[KeyUse] = field(default_factory=list)
+    referenced: set[str] = field(default_factory=set)  # canonical names used in ${...} placeholders in the module
+    xml_dubbo: set[str] = field(default_factory=set)  # Dubbo elements declared in the module's XML (protocol, ...)
+    foreign: set[str] = field(default_factory=set)  # files configuring another product (a Nacos server's own
+    # application.properties): the module's build-file versions do not describe the process that reads them
