@@ -17,7 +17,8 @@ _XML_NS = "http://www.w3.org/XML/1998/namespace"
 MAX_ATTRS = 1000  # per element; lxml reads attribute values in quadratic time, Spring elements have a few dozen
 _DECL_ENC = re.compile(rb"""^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 # [ \t]*, not \s*: under re.M, \s* runs across blank lines and made this search quadratic (hang) on many newlines.
-_TEMPLATE = re.compile(r"^[ \t]*#(?:set|if|foreach|macro|parse|include)\b|\{\{[-\s]|<%[=@ ]|\$\{[a-z]+\.[a-zA-Z]+\(", re.M)
+_TEMPLATE = re.compile(
+    r"^[ \t]*#(?:set|if|foreach|macro|parse|include)\b|\{\{[-\s]|<%[=@ ]|\$\{[a-z]+\.[a-zA-Z]+\(", re.M)
 
 
 @dataclass(slots=True)
@@ -280,7 +281,7 @@ def _attr_prefixes(root: object) -> dict[tuple[int, str], str]:
         elif event == "start":
             marks.append(len(pending))
             pending.clear()
-            for qn in item.keys():
+            for qn in item.keys():  # noqa: SIM118 - an lxml element, not a dict
                 if qn.startswith("{"):
                     uri = qn[1:].partition("}")[0]
                     for p in reversed(by_uri.get(uri, ())):
