@@ -22,8 +22,9 @@ _XML_CONFIG = re.compile(rb"springframework\.org/schema|schema/dubbo|<beans[\s>]
 # XML that is never runtime configuration even when it names a JDBC URL.
 _XML_NOT_CONFIG = re.compile(rb"<(generatorConfiguration|mapper|configuration\s+debug|project\s|assembly|"
                              rb"settings\s|Configuration\s+status|log4j:configuration|databaseChangeLog)[\s>]")
+# [ \t]+, not \s+: under re.M, \s+ ran across blank lines and made the sniff quadratic (seconds per file).
 _YAML_SPRING_KEYS = re.compile(rb"^(spring|dubbo|server|druid|datasource|jdbc|seata|mybatis|management)\s*[:.]|"
-                               rb"jdbc:|^\s+(datasource|druid|dubbo|hikari|task)\s*:", re.M | re.I)
+                               rb"jdbc:|^[ \t]+(datasource|druid|dubbo|hikari|task)\s*:", re.M | re.I)
 _K8S = re.compile(rb"^apiVersion\s*:", re.M)
 _K8S_KIND = re.compile(rb"^kind\s*:\s*(Deployment|StatefulSet|DaemonSet|Job|CronJob|Pod|ReplicaSet)\b", re.M)
 _COMPOSE = re.compile(rb"^services\s*:", re.M)

@@ -8,7 +8,7 @@ import io
 import re
 
 from cfglint.loaders import Comment, Entry, LoadError, PropsFile, decode
-from cfglint.span import Span
+from cfglint.span import LineIndex, Span
 
 MAX_NODES = 50_000  # flattened nodes per file, aliases counted at every use
 MAX_DEPTH = 100
@@ -24,36 +24,38 @@ SAFE_COMPOSE_DEPTH = 1000
 
 
 class _Budget:
-    """Per-file state threaded through flattening: the node budget and the parsed text."""
+    """Per-file state threaded through flattening: the node budget, the parsed text and its line index."""
 
-    __slots__ = ("left", "text")
+    __slots__ = ("idx", "left", "shift", "text")
 
     def __init__(self, text: str = "") -> None:
         self.left = MAX_NODES
         self.text = text
+        self.idx = LineIndex(text)
+        self.shift = 1 if text.startswith("\ufeff") else 0  # libyaml does not count a leading BOM
+
+    def pos(self, mark: object) -> tuple[int, int]:
+        """(line, col) of a libyaml mark in the shared coordinates of ``span.LineIndex`` (lines end at LF only;
+        libyaml's own line numbers also break at a lone CR, NEL, LS and PS, which editors and the rest of
+        cfglint do not: a Latin-1 '…' (0x85) shifted every later position by a line)."""
+        return self.idx.pos(min(mark.index + self.shift, len(self.text)))  # type: ignore[attr-defined]
 
 
 _PROPS = re.compile(r"(?:[!&]\S*(?:[ \t]+#[^\r\n\x85\u2028\u2029]*)?[ \t\r\n\x85\u2028\u2029]*)+")
-_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")  # line breaks as libyaml counts them (YAML 1.1)
 
 
-def _span(path: str, node: object, text: str = "") -> Span:
-    s, e = node.start_mark, node.end_mark  # type: ignore[attr-defined]
-    line, col, end_line, end_col = s.line + 1, s.column + 1, e.line + 1, e.column + 1
-    start = s.index
-    if 0 <= start < e.index <= len(text) and text[start] in "!&":
+def _span(path: str, node: object, budget: _Budget) -> Span:
+    text = budget.text
+    start = min(node.start_mark.index + budget.shift, len(text))  # type: ignore[attr-defined]
+    end = max(start, min(node.end_mark.index + budget.shift, len(text)))  # type: ignore[attr-defined]
+    if start < end and text[start] in "!&":
         # A node's marks include its properties (``!SHARDING``, ``&anchor``): point at the value itself.
-        m = _PROPS.match(text, start, e.index)
-        skipped = text[start:m.end()] if m else ""
-        breaks = list(_BREAK.finditer(skipped))
-        if breaks:
-            line, col = line + len(breaks), len(skipped) - breaks[-1].end() + 1
-        else:
-            col += len(skipped)
+        m = _PROPS.match(text, start, end)
+        start = m.end() if m else start
     style = getattr(node, "style", None)
-    if style in ("'", '"') and end_line == line and end_col - col >= 2:
-        col, end_col = col + 1, end_col - 1  # point inside the quotes
-    return Span(path, line, col, end_line, end_col)
+    if style in ("'", '"') and end - start >= 2 and text[start] == style and text.find("\n", start, end) < 0:
+        start, end = start + 1, end - 1  # point inside the quotes
+    return budget.idx.span(path, start, end)
 
 
 def _key_text(node: object) -> str | None:
@@ -67,17 +69,17 @@ def _flatten(path: str, node: object, prefix: str, key_span: Span | None, doc: i
     budget.left -= 1
     if budget.left < 0:
         raise LoadError(f"YAML expands to more than {MAX_NODES} nodes (alias/anchor bomb?); file not linted",
-                        node.start_mark.line + 1, node.start_mark.column + 1)  # type: ignore[attr-defined]
+                        *budget.pos(node.start_mark))  # type: ignore[attr-defined]
     if depth > MAX_DEPTH:
         raise LoadError(f"YAML nested deeper than {MAX_DEPTH} levels; file not linted",
-                        node.start_mark.line + 1, node.start_mark.column + 1)  # type: ignore[attr-defined]
+                        *budget.pos(node.start_mark))  # type: ignore[attr-defined]
     kind = type(node).__name__
     if kind == "ScalarNode":
         if prefix:
             value = node.value  # type: ignore[attr-defined]
             if not node.style and value in ("~", "null", "Null", "NULL"):  # type: ignore[attr-defined]
                 value = None
-            vspan = _span(path, node, budget.text)
+            vspan = _span(path, node, budget)
             out.append(Entry(prefix, value, key_span or vspan, vspan, doc))
         return
     if prefix and key_span is not None:
@@ -106,7 +108,7 @@ def _flatten(path: str, node: object, prefix: str, key_span: Span | None, doc: i
                 name = f"{prefix}{text}"
             else:
                 name = f"{prefix}.{text}" if prefix else text
-            _flatten(path, v, name, _span(path, k, budget.text), doc, out, budget, depth + 1, parents)
+            _flatten(path, v, name, _span(path, k, budget), doc, out, budget, depth + 1, parents)
 
 
 def load_yaml(path: str, data: bytes) -> PropsFile:
@@ -127,7 +129,7 @@ def load_yaml(path: str, data: bytes) -> PropsFile:
     doc = -1
     try:
         if _may_nest_deeper(text_for_parser, SAFE_COMPOSE_DEPTH):
-            _check_depth(text_for_parser)
+            _check_depth(text_for_parser, budget)
         while loader.check_node():
             node = loader.get_node()
             doc += 1
@@ -139,13 +141,13 @@ def load_yaml(path: str, data: bytes) -> PropsFile:
                 doc_profiles[doc] = profiles
     except MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, col = budget.pos(mark) if mark else (1, 1)
         problem = e.problem or e.context or "invalid YAML"
         if _TEMPLATE.search(text):
             raise LoadError(f"template, skipped (not valid YAML: {problem})", line, col, skipped=True) from None
         raise LoadError(f"YAML syntax error: {problem}", line, col) from None
     except ReaderError as e:  # a character YAML does not allow (control characters, ...): point at it
-        line, col = _line_col(text_for_parser, e.position)
+        line, col = budget.idx.pos(_char_offset(text_for_parser, e.position))
         char = f" (character #x{e.character:04x})" if isinstance(e.character, int) else ""
         raise LoadError(f"YAML error: {e.reason}{char}", line, col) from None
     except YAMLError as e:
@@ -164,7 +166,7 @@ def _may_nest_deeper(text: str, limit: int) -> bool:
     return flow > limit or 2 * (max(map(len, text.split("\n"))) + 1) + flow > limit
 
 
-def _check_depth(text: str) -> None:
+def _check_depth(text: str, budget: _Budget) -> None:
     """Nesting depth from the event stream (libyaml's parser keeps explicit stacks, it never recurses)."""
     from ruamel.yaml.cyaml import CBaseLoader
 
@@ -179,9 +181,8 @@ def _check_depth(text: str) -> None:
             if name in ("SequenceStartEvent", "MappingStartEvent"):
                 depth += 1
                 if depth > MAX_DEPTH + 1:
-                    mark = event.start_mark
                     raise LoadError(f"YAML nested deeper than {MAX_DEPTH} levels; file not linted",
-                                    mark.line + 1, mark.column + 1)
+                                    *budget.pos(event.start_mark))
             elif name in ("SequenceEndEvent", "MappingEndEvent"):
                 depth -= 1
             elif name == "StreamEndEvent":
@@ -190,13 +191,11 @@ def _check_depth(text: str) -> None:
         loader.dispose()
 
 
-def _line_col(text: str, offset: int | None) -> tuple[int, int]:
-    """1-based line and column of a libyaml reader offset, which counts UTF-8 bytes, not characters."""
+def _char_offset(text: str, offset: int | None) -> int:
+    """A libyaml reader offset counts UTF-8 bytes; this is the character offset into ``text``."""
     if offset is None or offset < 0:
-        return 1, 1
-    offset = len(text.encode("utf-8", errors="surrogatepass")[:offset].decode("utf-8", errors="ignore"))
-    line_start = text.rfind("\n", 0, offset) + 1
-    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+        return 0
+    return len(text.encode("utf-8", errors="surrogatepass")[:offset].decode("utf-8", errors="ignore"))
 
 
 _PROFILE_KEYS = {"spring.config.activate.on-profile", "spring.config.activate.onprofile", "spring.profiles"}
@@ -217,7 +216,8 @@ def _comments(path: str, text: str) -> list[Comment]:
     out: list[Comment] = []
     if "cfglint" not in text:
         return out
-    for lineno, line in enumerate(text.splitlines(), 1):
+    for lineno, line in enumerate(text.split("\n"), 1):  # LF only, like LineIndex (not str.splitlines)
+        line = line.rstrip("\r")
         pos = line.find("#")
         if pos < 0 or "cfglint" not in line:
             continue
