@@ -186,7 +186,9 @@ def lint(paths: list[Path], settings: Settings, cwd: Path | None = None, *, debu
 
 
 def _load_all(files: list[SourceFile], settings: Settings, debug: bool) -> list[Loaded]:
-    jobs = settings.jobs or (os.cpu_count() or 1)
+    # Only loading runs in the workers and pickling parsed trees back costs more than parsing (bench/RESULTS.md),
+    # so parallel loading is opt-in (--jobs N) until extraction and checks move into the workers too.
+    jobs = settings.jobs or 1
     if jobs > 1 and len(files) >= 400:
         from concurrent.futures import ProcessPoolExecutor
 

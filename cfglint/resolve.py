@@ -66,6 +66,7 @@ class Resolved:
     defs: list[Def] = field(default_factory=list)  # definitions consulted
     used_default: bool = False  # the value is a ${name:default} default
     unresolved: list[tuple[str, Span]] = field(default_factory=list)  # ${name} with no default, no definition
+    budget: int = 10_000  # placeholder expansions left: ${a}${a} chains must not grow exponentially
 
 
 def profile_of_file(path: str) -> str | None:
@@ -170,6 +171,11 @@ class PropertySpace:
     def _one(self, body: str, span: Span, profile: str | None, res: Resolved, stack: tuple[str, ...],
              depth: int, outer: str, outer_start: int) -> tuple[str, Span | None]:
         name, default = _split_default(body)
+        res.budget -= 1
+        if res.budget < 0:
+            if res.budget == -1:
+                res.chain.append("placeholder expansion stopped: too many nested references")
+            return "${" + body + "}", None
         if depth >= MAX_DEPTH or name in stack:
             res.chain.append(f"${{{name}}} is circular")
             return "${" + body + "}", None

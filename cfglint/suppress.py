@@ -57,7 +57,7 @@ def _comment_bodies(path: str, line: str) -> list[tuple[int, str, bool]]:
 def parse_directives(path: str, text: str) -> list[Directive]:
     if "cfglint:" not in text:
         return []
-    lines = text.splitlines()
+    lines = text.split("\n")  # the loaders' line numbering; splitlines() also breaks at \f, NEL, ...
     out: list[Directive] = []
     for i, line in enumerate(lines):
         if "cfglint:" not in line:

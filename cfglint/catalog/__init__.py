@@ -73,7 +73,14 @@ class KeySet:
 
     def _locate(self, v: Version) -> tuple[int | None, int | None]:
         """(i, i) when scanned version i covers v (a scanned 2.5 covers every 2.5.x); otherwise the
-        scanned neighbours (below, above), None beyond either end."""
+        scanned neighbours (below, above), None beyond either end. Memoised: status() asks per key."""
+        cache = self.__dict__.setdefault("_locate_cache", {})
+        hit = cache.get(v)
+        if hit is None:
+            hit = cache[v] = self._locate_scan(v)
+        return hit
+
+    def _locate_scan(self, v: Version) -> tuple[int | None, int | None]:
         below = None
         for i, s in enumerate(self.versions):
             if _pad(v, s)[:len(s)] == s:

@@ -29,7 +29,10 @@ class Setting(BaseModel):
         v = self.value
         if v is None or not _INT.match(v):
             return None
-        return int(v.strip().rstrip("lL"))
+        digits = v.strip().rstrip("lL")
+        if len(digits) > 20:  # beyond any Java long (and Python's int() digit limit): effectively unbounded
+            return -(2**63) if digits.startswith("-") else 2**63
+        return int(digits)
 
     @property
     def explicit(self) -> bool:
