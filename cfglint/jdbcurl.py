@@ -14,7 +14,7 @@ Db2 type 2 ``jdbc:db2:DB`` (local client), legacy ``jdbc:microsoft:sqlserver:`` 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
@@ -605,10 +605,11 @@ def _druid_fields(url: JdbcUrl, props: Mapping[str, tuple[str, object]], own_con
 
     def read_url_props() -> None:
         for name in ("connectTimeout", "socketTimeout"):
+            by_start = {p.value_start: p for p in url.params}
             for value, off in _druid_url_items(url.raw, name):
                 n = _java_int(value)
                 if n is not None:
-                    p = next((p for p in url.params if p.value_start == off), None) or \
+                    p = by_start.get(off) or \
                         Param(name, value, off - len(name) - 1, off + len(value), off, off + len(value))
                     fields[name] = _DruidValue(n, _Entry(name, value, "url", p), f"{name}={value} in the URL, "
                                                f"which Druid {ver} reads as milliseconds")
@@ -842,13 +843,17 @@ def _issues(url: JdbcUrl, facts: DriverFacts | None, url_entries: list[_Entry], 
     modern = is_druid and (v is None or v >= (1, 2, 22))
     known_modern = modern and v is not None
 
+    oracle_fix: dict[str, dict[str, str]] = {}
+    druid_offsets = {name: {off for _, off in _druid_url_items(url.raw, name)}
+                     for name in ("connectTimeout", "socketTimeout")}
+
     def druid_visible(e: _Entry) -> bool:
         """Would Druid's own scan (``?``/``&`` items, exact case; exact connectProperties key) pick this up?"""
         if e.key not in ("connectTimeout", "socketTimeout"):
             return False
         if e.where == "property":
             return True
-        return e.param is not None and any(off == e.param.value_start for _, off in _druid_url_items(url.raw, e.key))
+        return e.param is not None and e.param.value_start in druid_offsets[e.key]
 
     # Druid's own values are milliseconds.
     for name, own in (("connectTimeout", druid_connect), ("socketTimeout", druid_socket)):
@@ -879,7 +884,12 @@ def _issues(url: JdbcUrl, facts: DriverFacts | None, url_entries: list[_Entry], 
                 continue
         # ---- keys the driver ignores ----
         if url.vendor == "oracle" and low in _ORACLE_FOR:
-            add(_oracle_ignored(e, written, v, is_druid))
+            if not oracle_fix:  # the replacement covers both keys written in the same place (last value wins)
+                for w in written:
+                    if w.key.lower() in _ORACLE_FOR:
+                        oracle_fix.setdefault(w.where, {})[_ORACLE_FOR[w.key.lower()]] = w.value
+            fix = ";".join(f"{k}={oracle_fix[e.where][k]}" for k in _ORACLE_FOR.values() if k in oracle_fix[e.where])
+            add(_oracle_ignored(e, fix, v, is_druid))
             continue
         if url.vendor == "sqlserver" and low == "connecttimeout":
             druid_hint = ""
@@ -950,10 +960,8 @@ def _pg_druid_trap(e: _Entry, n: float, v: tuple[int, ...] | None) -> Issue:
                  f"{e.key}={e.value} {_where(e)} is meant in pgjdbc's unit (seconds), but {ver} {effect}. {fix}.")
 
 
-def _oracle_ignored(e: _Entry, written: Iterable[_Entry], v: tuple[int, ...] | None, is_druid: bool) -> Issue:
+def _oracle_ignored(e: _Entry, fix: str, v: tuple[int, ...] | None, is_druid: bool) -> Issue:
     kind = "connect" if e.key.lower() == "connecttimeout" else "read"
-    same_place = [w for w in written if w.where == e.where and w.key.lower() in _ORACLE_FOR]
-    fix = ";".join(f"{_ORACLE_FOR[w.key.lower()]}={w.value}" for w in same_place)
     if not is_druid:
         druid = ""
     elif v is None:
