@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -96,6 +97,10 @@ class PropertySpace:
                 bucket = self.defs.setdefault(canon(e.key), [])
                 for scope in scopes:
                     bucket.append(Def(e.key, e.value, e.key_span, e.value_span, scope, rank))
+        # Prefix queries run once per datasource / protocol block: a sorted index keeps them logarithmic
+        # (thousands of blocks in one module made the scans quadratic), and effective values are memoised.
+        self._sorted: list[str] = sorted(self.defs)
+        self._effective: dict[str | None, dict[str, Def | None]] = {}
 
     def contexts(self) -> list[str | None]:
         """Profiles to evaluate: the base configuration and each profile overlay."""
@@ -105,29 +110,56 @@ class PropertySpace:
         return self.get_canon(canon(name), profile)
 
     def get_canon(self, key: str, profile: str | None = None) -> Def | None:
-        defs = self.defs.get(key)
-        if not defs:
-            return None
+        memo = self._effective.setdefault(profile, {})
+        try:
+            return memo[key]
+        except KeyError:
+            best = memo[key] = self._pick(key, profile)
+            return best
+
+    def _pick(self, key: str, profile: str | None) -> Def | None:
         best: Def | None = None
-        for d in defs:
+        for d in self.defs.get(key, ()):
             # A profile overlay beats the base; otherwise the higher rank wins.
             applies = d.profile is None or d.profile == profile
             if applies and (best is None or (d.profile is not None, d.rank) >= (best.profile is not None, best.rank)):
                 best = d
         return best
 
+    def keys_under(self, prefix: str = "") -> list[str]:
+        """Sorted canonical keys equal to ``prefix`` or below it (``prefix.x``, ``prefix[0]``)."""
+        if not prefix:
+            return self._sorted
+        keys = self._sorted
+        out: list[str] = []
+        i = bisect_left(keys, prefix)
+        if i < len(keys) and keys[i] == prefix:
+            out.append(prefix)
+        # Keys starting with prefix + sep form one contiguous run of the sorted list.
+        for sep in (".", "["):
+            lo = prefix + sep
+            i = bisect_left(keys, lo)
+            while i < len(keys) and keys[i].startswith(lo):
+                out.append(keys[i])
+                i += 1
+        out.sort()
+        return out
+
     def items(self, profile: str | None = None, prefix: str = "") -> Iterator[tuple[str, Def]]:
         """(canonical key, effective definition) for keys under a canonical prefix."""
-        for key in sorted(self.defs):
-            if prefix and not (key == prefix or key.startswith(prefix + ".") or key.startswith(prefix + "[")):
-                continue
+        for key in self.keys_under(prefix):
             d = self.get_canon(key, profile)
             if d is not None:
                 yield key, d
 
     def has_prefix(self, prefix: str) -> bool:
         p = canon(prefix)
-        return any(k == p or k.startswith(p + ".") or k.startswith(p + "[") for k in self.defs)
+        return p in self.defs or self.has_key_starting(p + ".") or self.has_key_starting(p + "[")
+
+    def has_key_starting(self, text: str) -> bool:
+        """Any canonical key that starts with ``text`` (no element boundary required)."""
+        i = bisect_left(self._sorted, text)
+        return i < len(self._sorted) and self._sorted[i].startswith(text)
 
     # ---- placeholders -------------------------------------------------------------------------
 

@@ -72,3 +72,29 @@ def test_properties_beat_yaml_in_the_same_scope() -> None:
     y = load_yaml("application.yml", b"k: from-yaml\n")
     p = load_properties("application.properties", b"k=from-properties\n")
     assert PropertySpace([y, p]).get("k").value == "from-properties"
+
+
+def test_prefix_queries_respect_element_boundaries() -> None:
+    f = load_properties("application.properties", b"""\
+dubbo.protocol.threads=10
+dubbo.protocols.p1.threads=20
+dubbo.protocols.p1x.threads=30
+dubbo.protocol=plain
+list[0]=a
+list.b=c
+listing=d
+""")
+    s = PropertySpace([f])
+    assert s.keys_under("dubbo.protocol") == ["dubbo.protocol", "dubbo.protocol.threads"]
+    assert s.keys_under("dubbo.protocols.p1") == ["dubbo.protocols.p1.threads"]
+    assert s.keys_under("list") == ["list.b", "list[0]"]
+    assert [k for k, _ in s.items(None, "list")] == ["list.b", "list[0]"]
+    assert s.has_prefix("dubbo.protocols") and s.has_prefix("list") and not s.has_prefix("lis")
+    assert s.has_key_starting("lis") and not s.has_key_starting("zzz")
+
+
+def test_profile_overlay_wins_and_is_memoised_per_profile() -> None:
+    s = _space()
+    assert s.get("db.wait", "prod").value == "100"
+    assert s.get("db.wait").value.startswith("${base.wait")
+    assert s.get("db.wait", "prod").value == "100"  # memo per profile, not shared with the base

@@ -57,13 +57,13 @@ def _setting(ctx: Ctx, name: str, key: str, d: Def) -> Setting:
 
 def _groups(ctx: Ctx, prefix: str) -> list[str]:
     """Ids under a plural prefix: dubbo.protocols.<id>.x -> [id, ...]."""
-    ids: list[str] = []
+    ids: dict[str, None] = {}  # ordered set: thousands of blocks must not make this quadratic
     plen = len(prefix) + 1
     for key, _ in ctx.space.items(ctx.profile, prefix):
         ident = key[plen:].split(".", 1)[0]
-        if ident and ident not in ids and "." in key[plen:]:
-            ids.append(ident)
-    return ids
+        if ident and "." in key[plen:]:
+            ids[ident] = None
+    return list(ids)
 
 
 # Keys that make Spring read properties from a config server or an imported location (canonical prefixes).

@@ -68,7 +68,7 @@ def _referenced(space: PropertySpace, xml_docs: list[XmlDoc]) -> set[str]:
         if "${" in text:
             out.update(canon(m.strip()) for m in _PLACEHOLDER.findall(text))
     for marker, keys in APP_KEYS.items():
-        if any(k.startswith(marker) for k in space.defs):
+        if space.has_key_starting(marker):
             out.update(canon(k) for k in keys)
     return out
 
