@@ -7,8 +7,10 @@ import os
 import re
 import stat
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cfglint import __version__
 from cfglint.discover import Module, SourceFile, classify, group, walk
@@ -17,6 +19,9 @@ from cfglint.loaders import LoadError, PropsFile
 from cfglint.report import Report
 from cfglint.settings import Settings
 from cfglint.span import Span
+
+if TYPE_CHECKING:
+    from cfglint.engine import Engine
 
 
 @dataclass
@@ -158,26 +163,15 @@ def lint(paths: list[Path], settings: Settings, cwd: Path | None = None, *, debu
     cwd = (cwd or Path.cwd()).absolute()
     files = walk(paths or [Path(".")], cwd, exclude=tuple(settings.exclude), include_tests=settings.include_tests,
                  respect_gitignore=settings.respect_gitignore, expand_modules=settings.expand_modules)
-    loaded = _load_all(files, settings, debug)
-    engine = Engine(settings)
+    engine = Engine(settings)  # option errors surface here, before any worker starts
+    modules = group(files)
+    shared = _shared_items(files, settings, cwd, debug)
     state = RunState()
-    for item in loaded:
-        if item.error is not None:
-            state.findings.append(item.error)
-            state.linted += 1
-        elif item.node is not None:
-            state.linted += 1
-            state.sources[item.file.display] = item.text
-        else:
-            state.skipped += 1
-    by_file = {id(item.file): item for item in loaded}
-    shared = _shared_items(loaded, settings, cwd)
-    for module in group([item.file for item in loaded]):
-        items = [by_file[id(f)] for f in module.files if by_file[id(f)].node is not None]
-        if not items:
-            continue
-        versions, present = _build_versions(module, settings)
-        state.findings.extend(engine.run_module(module, items, versions, present, debug=debug, shared=shared))
+    for res in _run_modules(modules, engine, settings, shared, debug, len(files)):
+        state.findings.extend(res.findings)
+        state.sources.update(res.sources)
+        state.linted += res.linted
+        state.skipped += res.skipped
     findings = engine.finish(state.findings, state.sources)
     srcroot = _srcroot(cwd)
     return Report(findings=findings, rules=engine.enabled_rules(), files_linted=state.linted,
@@ -185,25 +179,92 @@ def lint(paths: list[Path], settings: Settings, cwd: Path | None = None, *, debu
                   sources=state.sources)
 
 
-def _load_all(files: list[SourceFile], settings: Settings, debug: bool) -> list[Loaded]:
-    # Only loading runs in the workers and pickling parsed trees back costs more than parsing (bench/RESULTS.md),
-    # so parallel loading is opt-in (--jobs N) until extraction and checks move into the workers too.
-    jobs = settings.jobs or 1
-    if jobs > 1 and len(files) >= 400:
-        from concurrent.futures import ProcessPoolExecutor
+@dataclass
+class ModuleResult:
+    """What one module sends back: findings and source texts, never parse trees (pickling those back from a
+    worker cost more than parsing them)."""
 
-        chunk = max(1, len(files) // (jobs * 4))
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            return list(pool.map(_load_one, files, [settings.max_file_size] * len(files),
-                                 [debug] * len(files), chunksize=chunk))
-    return [load_file(f, settings.max_file_size, debug) for f in files]
+    findings: list[Finding] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+    linted: int = 0
+    skipped: int = 0
 
 
-def _load_one(f: SourceFile, max_size: int, debug: bool) -> Loaded:
-    return load_file(f, max_size, debug)
+def lint_module(module: Module, engine: Engine, settings: Settings, shared: list[Loaded],
+                debug: bool = False) -> ModuleResult:
+    """Load, model and check one module: the unit of work, serial or in a worker process."""
+    res = ModuleResult()
+    items: list[Loaded] = []
+    for f in module.files:
+        item = load_file(f, settings.max_file_size, debug)
+        if item.error is not None:
+            res.findings.append(item.error)
+            res.linted += 1
+        elif item.node is not None:
+            res.linted += 1
+            res.sources[f.display] = item.text
+            items.append(item)
+        else:
+            res.skipped += 1
+    if items:
+        versions, present = _build_versions(module, settings)
+        res.findings.extend(engine.run_module(module, items, versions, present, debug=debug, shared=shared))
+    return res
 
 
-def _shared_items(loaded: list[Loaded], settings: Settings, cwd: Path) -> list[Loaded]:
+# Below these sizes a pool's start-up and result transfer cost more than they save (bench/RESULTS.md).
+PARALLEL_MIN_FILES = 200
+PARALLEL_MIN_MODULES = 8
+
+
+def effective_jobs(settings: Settings, n_files: int, n_modules: int) -> int:
+    if settings.jobs:
+        jobs = settings.jobs
+    else:
+        if n_files < PARALLEL_MIN_FILES or n_modules < PARALLEL_MIN_MODULES:
+            return 1
+        try:
+            jobs = len(os.sched_getaffinity(0))
+        except AttributeError:  # not on Linux
+            jobs = os.cpu_count() or 1
+    return max(1, min(jobs, n_modules))
+
+
+def _run_modules(modules: list[Module], engine: Engine, settings: Settings, shared: list[Loaded], debug: bool,
+                 n_files: int) -> Iterator[ModuleResult]:
+    jobs = effective_jobs(settings, n_files, len(modules))
+    if jobs <= 1:
+        for m in modules:
+            yield lint_module(m, engine, settings, shared, debug)
+        return
+    import multiprocessing
+    import sys
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork is the cheap start on Linux (the parent has everything imported already); elsewhere the default.
+    ctx = multiprocessing.get_context("fork") if sys.platform == "linux" else None
+    # Small chunks keep both workers busy when module sizes vary; results come back in module order.
+    chunk = max(1, len(modules) // (jobs * 8))
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
+                             initargs=(settings, shared, debug)) as pool:
+        yield from pool.map(_work, modules, chunksize=chunk)
+
+
+_WORKER: dict[str, object] = {}
+
+
+def _init_worker(settings: Settings, shared: list[Loaded], debug: bool) -> None:
+    from cfglint.engine import Engine
+
+    _WORKER.update(engine=Engine(settings), settings=settings, shared=shared, debug=debug)
+
+
+def _work(module: Module) -> ModuleResult:
+    w = _WORKER
+    return lint_module(module, w["engine"], w["settings"], w["shared"], w["debug"])  # type: ignore[arg-type]
+
+
+def _shared_items(files: list[SourceFile], settings: Settings, cwd: Path, debug: bool) -> list[Loaded]:
     """Files matching ``shared-config`` globs (relative to the config file's directory, else the current
     directory): their properties are visible to every module, below each module's own."""
     if not settings.shared_config:
@@ -212,15 +273,16 @@ def _shared_items(loaded: list[Loaded], settings: Settings, cwd: Path) -> list[L
 
     base = Path(settings.config_path).parent.absolute() if settings.config_path else cwd
     out = []
-    for item in loaded:
-        if item.node is None:
-            continue
+    for f in files:
         try:
-            rel = item.file.path.absolute().relative_to(base).as_posix()
+            rel = f.path.absolute().relative_to(base).as_posix()
         except ValueError:
-            rel = item.file.display
-        if any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(item.file.display, g) for g in settings.shared_config):
-            out.append(item)
+            rel = f.display
+        if any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(f.display, g) for g in settings.shared_config):
+            # A private copy: loading classifies the file, and the module that owns it loads it again.
+            item = load_file(SourceFile(f.path, f.display, f.kind, f.module, f.test), settings.max_file_size, debug)
+            if item.node is not None:
+                out.append(item)
     return out
 
 

@@ -52,7 +52,7 @@ def check(
     baseline: Annotated[Path | None, typer.Option(help="Hide findings recorded in this baseline")] = None,
     write_baseline: Annotated[Path | None, typer.Option("--write-baseline",
                                                         help="Record findings as a baseline")] = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Parallel workers (default: CPUs)")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: CPUs; serial under 200 files)")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the parse cache")] = False,
     no_inline: Annotated[bool, typer.Option("--no-inline-suppressions", help="Ignore cfglint: comments")] = False,
     include_tests: Annotated[bool, typer.Option("--include-tests", help="Also lint src/test configuration")] = False,

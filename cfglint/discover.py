@@ -210,7 +210,7 @@ def group(files: list[SourceFile]) -> list[Module]:
         if m is None:
             m = modules[key] = Module(f.module)
         m.files.append(f)
-        if f.kind == "build" and f.path.parent == f.module and m.build_file is None:
+        if f.path.name in BUILD_FILES and f.path.parent == f.module and m.build_file is None:
             m.build_file = f.path
     for m in modules.values():
         if m.build_file is None:

@@ -37,7 +37,7 @@ class Settings(BaseModel):
     respect_gitignore: bool = Field(True, alias="respect-gitignore")
     inline_suppressions: bool = Field(True, alias="inline-suppressions")
     expand_modules: bool = Field(False, alias="expand-modules")
-    jobs: int = 0  # 0 = number of CPUs (serial for small inputs)
+    jobs: int = 0  # 0 = number of CPUs (serial for small inputs: api.effective_jobs)
     config_path: str | None = Field(None, exclude=True)
 
     @field_validator("fail_on")

@@ -58,7 +58,7 @@ def _findings(report) -> list[tuple]:  # type: ignore[no-untyped-def]
 
 
 def test_whole_sweep_has_no_internal_error_and_finishes() -> None:
-    """Loaded serially (default) and in worker processes (--jobs 2, over 400 files): same findings; nothing
+    """Default jobs (workers per CPU on this many files) and serial (--jobs 1): same findings; nothing
     written to the tree."""
     before = _state()
     settings = Settings.model_validate({"respect-gitignore": False, "include-tests": True})
@@ -71,6 +71,6 @@ def test_whole_sweep_has_no_internal_error_and_finishes() -> None:
     check_report(report, REALWORLD)
     assert report.files_linted + report.files_skipped == len(_manifest())
     assert report.findings, "a sweep of real repositories with no finding at all means nothing was linted"
-    parallel = lint([REALWORLD], settings.model_copy(update={"jobs": 2}), cwd=REALWORLD)
-    assert _findings(parallel) == _findings(report)
+    serial = lint([REALWORLD], settings.model_copy(update={"jobs": 1}), cwd=REALWORLD)
+    assert _findings(serial) == _findings(report)
     assert _state() == before, "the sweep modified the real-world tree"

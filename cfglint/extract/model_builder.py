@@ -20,8 +20,8 @@ def build_models(module: Module, items: list, versions: dict[str, tuple[int, ...
     xml_docs = [i.node for i in items if isinstance(i.node, XmlDoc)]
     props = [i.node for i in items if isinstance(i.node, PropsFile) and i.node.kind in ("yaml", "properties")]
     deploy = [i.node for i in items if isinstance(i.node, PropsFile) and i.node.kind in ("compose", "k8s")]
-    own = {id(p) for p in props}
-    shared_props = [i.node for i in shared or () if isinstance(i.node, PropsFile) and id(i.node) not in own
+    own = {p.path for p in props}  # a shared file is also loaded by the module that holds it
+    shared_props = [i.node for i in shared or () if isinstance(i.node, PropsFile) and i.node.path not in own
                     and i.node.kind in ("yaml", "properties")]
     space = PropertySpace(props, shared_props)
     index = collect_beans(xml_docs)
