@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from types import MappingProxyType
 
 # ---- public data types ----------------------------------------------------------------------------------------
@@ -92,6 +93,8 @@ _FILL = "\x00"  # stands in for masked characters: never a separator, "=", "(" o
 def _mask(raw: str, braces: bool = False) -> str:
     """Copy of ``raw`` with ``${...}`` regions (nesting like Spring's resolver) and, for SQL Server, ``{...}``
     value escapes replaced by filler, so separators inside them are never split on. Offsets stay the same."""
+    if "${" not in raw and not (braces and "{" in raw):
+        return raw
     out = list(raw)
     n = len(raw)
     i = 0
@@ -232,6 +235,11 @@ def _mysql_host_blocks(raw: str, masked: str, addr: int, query: int) -> list[Par
 
 def parse_jdbc_url(url: str) -> JdbcUrl | None:
     """Parse a JDBC URL; ``None`` when it is not one. Never raises, whatever the input."""
+    return _parse_cached(url) if isinstance(url, str) else None
+
+
+@lru_cache(maxsize=4096)  # JdbcUrl is frozen; every rule and profile asks about the same URLs
+def _parse_cached(url: str) -> JdbcUrl | None:
     try:
         return _parse(url)
     except Exception:  # a URL we cannot make sense of is simply not judged

@@ -14,6 +14,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from cfglint.loaders import PropsFile
 from cfglint.span import Span
@@ -24,6 +25,7 @@ _PROFILE_FILE = re.compile(r"^(?:application|bootstrap)-([^./]+)\.(?:ya?ml|prope
 MAX_DEPTH = 32
 
 
+@lru_cache(maxsize=65536)  # the same few hundred names recur in every module and profile
 def canon(name: str) -> str:
     """Canonical relaxed form of a property name."""
     parts = []

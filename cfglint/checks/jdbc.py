@@ -54,6 +54,19 @@ def _judged(conn: JdbcConnection) -> JdbcUrl | None:
     return url
 
 
+def _analysed(model: ModuleModel) -> list[tuple[JdbcConnection, JdbcUrl, Timeouts]]:
+    """Each judged connection with its URL and effective timeouts, computed once for JD001-JD004."""
+    done = model.memo.get("jdbc")
+    if done is None:
+        done = []
+        for conn in model.connections:
+            url = _judged(conn)
+            if url is not None:
+                done.append((conn, url, _timeouts(model, conn, url)))
+        model.memo["jdbc"] = done
+    return done  # type: ignore[return-value]
+
+
 def _timeouts(model: ModuleModel, conn: JdbcConnection, url: JdbcUrl) -> Timeouts:
     ds = conn.datasource
     props: dict[str, tuple[str, object]] = {}
@@ -106,11 +119,7 @@ def _hikari_login_ms(conn: JdbcConnection, vendor: str) -> int | None:
 @check("JD001")
 def jd001(model: ModuleModel, options: dict[str, Any]) -> Iterator[Finding]:
     limit_ms = int(float(options.get("max-connect-timeout", 30)) * 1000)
-    for conn in model.connections:
-        url = _judged(conn)
-        if url is None:
-            continue
-        t = _timeouts(model, conn, url)
+    for conn, url, t in _analysed(model):
         b = t.connect
         ms = b.ms
         hikari = _hikari_login_ms(conn, url.vendor)
@@ -131,11 +140,7 @@ def jd001(model: ModuleModel, options: dict[str, Any]) -> Iterator[Finding]:
 
 @check("JD002")
 def jd002(model: ModuleModel, options: dict[str, Any]) -> Iterator[Finding]:
-    for conn in model.connections:
-        url = _judged(conn)
-        if url is None:
-            continue
-        t = _timeouts(model, conn, url)
+    for conn, url, t in _analysed(model):
         if t.read.ms is not None and t.read.ms > 0:
             continue
         vendor = VENDOR_NAMES[url.vendor]
@@ -152,11 +157,7 @@ def jd002(model: ModuleModel, options: dict[str, Any]) -> Iterator[Finding]:
 
 def _issues(model: ModuleModel, kind: str, rule: str) -> Iterator[Finding]:
     seen: set[tuple[Span | None, str]] = set()
-    for conn in model.connections:
-        url = _judged(conn)
-        if url is None:
-            continue
-        t = _timeouts(model, conn, url)
+    for conn, _url, t in _analysed(model):
         for issue in t.issues:
             if issue.kind != kind:
                 continue

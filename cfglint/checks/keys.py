@@ -57,11 +57,14 @@ DUBBO_LEGACY = {  # 2.6 AbstractConfig.LEGACY_PROPERTIES; declared but never rea
 }
 
 
-@dataclass
+@dataclass(frozen=True)  # shared through the memo below
 class Verdict:
     kind: str  # "version" | "typo" | "unknown"
     name: str = ""  # the catalogue name concerned (version) or the suggestion (typo)
     change: tuple[str, str] | None = None
+
+
+_VERDICTS: dict[tuple[str, str, str, Version | None, str], Verdict | None] = {}
 
 
 # ---- helpers -----------------------------------------------------------------------------------------
@@ -190,7 +193,7 @@ class Judge:
         self.catalog = catalog
         self.model = model
         self.known = known
-        self.prop_canons = {u.canon for u in model.keys.uses if u.kind == "prop"}
+        self.prop_canons = model.keys.prop_canons
         self.foreign = False
 
     def ks(self, lib: str, name: str):  # type: ignore[no-untyped-def]
@@ -231,7 +234,16 @@ class Judge:
     # ---- generic name judgement ------------------------------------------------------------------
 
     def verdict(self, ks, written: str, v: Version | None, mode: str) -> Verdict | None:  # type: ignore[no-untyped-def]
-        """None when the name is (or may be) valid; otherwise why not."""
+        """None when the name is (or may be) valid; otherwise why not. Pure: memoised across modules."""
+        k = (ks.library, ks.name, written, v, mode)
+        try:
+            return _VERDICTS[k]
+        except KeyError:
+            vd = _VERDICTS[k] = self._verdict(ks, written, v, mode)
+            return vd
+
+    @staticmethod
+    def _verdict(ks, written: str, v: Version | None, mode: str) -> Verdict | None:  # type: ignore[no-untyped-def]
         if mode == "relaxed":
             names = ks.by_relaxed(relaxed(written))
         elif mode == "bean":  # Spring BeanWrapper: exact, or with the first letter's case changed

@@ -17,6 +17,7 @@ from cfglint.span import LineIndex, Span
 
 # Canonical prefixes whose keys CF004 judges; nothing else is recorded.
 JUDGED = ("spring.datasource", "spring.task", "server.tomcat", "dubbo")
+_JUDGED_DOTTED = tuple(p + "." for p in JUDGED)
 DUBBO_ELEMENTS = frozenset({"application", "registry", "protocol", "provider", "consumer", "service", "reference",
                             "method", "argument", "parameter", "module", "monitor", "config-center",
                             "metadata-report"})
@@ -81,8 +82,12 @@ def _file_kind(path: str) -> str:
 
 
 def _props(ctx: Ctx, uses: KeyUses, texts: dict[str, str]) -> None:
+    base_done = ctx.profile is not None  # base definitions were recorded in the base context already
     for key, d in ctx.space.items(ctx.profile):
-        if not any(key.startswith(p + ".") for p in JUDGED):
+        if not key.startswith(_JUDGED_DOTTED):
+            continue
+        uses.prop_canons.add(key)
+        if base_done and d.profile is None:
             continue
         kind = _file_kind(d.key_span.path)
         uses.uses.append(KeyUse("prop", d.key, key, d.value, d.key_span, kind))

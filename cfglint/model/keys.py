@@ -35,6 +35,7 @@ class KeyUse:
 @dataclass
 class KeyUses:
     uses: list[KeyUse] = field(default_factory=list)
+    prop_canons: set[str] = field(default_factory=set)  # every judged property key in effect under the profile
     referenced: set[str] = field(default_factory=set)  # canonical names used in ${...} placeholders in the module
     xml_dubbo: set[str] = field(default_factory=set)  # Dubbo elements declared in the module's XML (protocol, ...)
     foreign: set[str] = field(default_factory=set)  # files configuring another product (a Nacos server's own

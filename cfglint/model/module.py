@@ -38,6 +38,8 @@ class ModuleModel:
     config_center: str = ""
     containers: list[Container] = field(default_factory=list)
     keys: KeyUses = field(default_factory=KeyUses)  # keys as written, for CF004
+    # Results of pure computations several checks share (parsed URLs with their timeouts), keyed by purpose.
+    memo: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     def version(self, lib: str) -> tuple[int, ...] | None:
         v = self.versions.get(lib)
