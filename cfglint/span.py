@@ -6,7 +6,9 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, slots=True, order=True)
+# Immutable by convention, not frozen=True: frozen dataclasses set each field through object.__setattr__,
+# which made creating the hundreds of thousands of spans of a large tree a visible cost. Hashable all the same.
+@dataclass(slots=True, order=True, unsafe_hash=True)
 class Span:
     path: str
     line: int
@@ -41,9 +43,15 @@ class LineIndex:
         return self.starts[line - 1] + col - 1
 
     def span(self, path: str, start: int, end: int) -> Span:
-        line, col = self.pos(start)
-        end_line, end_col = self.pos(max(end, start))
-        return Span(path, line, col, end_line, end_col)
+        starts = self.starts
+        line = bisect_right(starts, start)
+        first = starts[line - 1]
+        if end <= start:
+            return Span(path, line, start - first + 1, line, start - first + 1)
+        if line == len(starts) or end < starts[line]:  # most spans end on the line they start on
+            return Span(path, line, start - first + 1, line, end - first + 1)
+        end_line = bisect_right(starts, end)
+        return Span(path, line, start - first + 1, end_line, end - starts[end_line - 1] + 1)
 
     def line_text(self, line: int) -> str:
         if line < 1 or line > len(self.starts):

@@ -321,3 +321,15 @@ def test_yaml_lines_are_counted_like_every_other_loader(tmp_path: Path) -> None:
         assert [(e.key, e.key_span.line) for e in node.entries][-1] == ("b", 2), repr(text)
     err = _load(tmp_path, "application.yml", "a: 1\x85\nb: [\n".encode("latin-1"), "yaml").error
     assert err is not None and err.span.line == 3
+
+
+def test_line_index_span_matches_pos_on_every_offset_pair() -> None:
+    from cfglint.span import LineIndex, Span
+
+    text = "ab\n\ncde\r\nf\n"
+    idx = LineIndex(text)
+    for start in range(len(text) + 1):
+        for end in range(len(text) + 2):
+            line, col = idx.pos(start)
+            end_line, end_col = idx.pos(max(end, start))
+            assert idx.span("p", start, end) == Span("p", line, col, end_line, end_col), (start, end)

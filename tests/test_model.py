@@ -35,3 +35,35 @@ def test_every_extracted_object_validates() -> None:
                 assert again == obj
                 checked += 1
     assert checked > 20
+
+
+def test_build_is_model_construct() -> None:
+    """model.construct.build is a faster model_construct: same fields, same fields_set, same dump."""
+    from cfglint.model.construct import build
+    from cfglint.model.datasource import DataSource, JdbcConnection
+    from cfglint.model.dubbo import DubboProtocol
+    from cfglint.model.threads import ThreadPool
+    from cfglint.model.values import Setting
+    from cfglint.span import Span
+
+    sp = Span("a.xml", 1, 2, 1, 5)
+    s = build(Setting, name="maxWait", value="60000", span=sp, source="maxWait in a.xml", key="k")
+    cases = [
+        (Setting, {"name": "maxWait", "value": "60000", "span": sp, "source": "maxWait in a.xml", "key": "k"}),
+        (Setting, {"name": "threads", "value": None, "origin": "default"}),
+        (ThreadPool, {"kind": "dubbo-protocol", "label": "p", "anchor": sp, "key": "k", "settings": {"threads": s}}),
+        (ThreadPool, {"kind": "spring-executor", "label": "p", "anchor": sp, "key": "k", "settings": {}}),
+        (DubboProtocol, {"name": "dubbo", "label": "p", "span": sp}),
+        (DataSource, {"pool": "druid", "label": "ds", "anchor": sp, "key": "ds", "settings": {"maxWait": s}}),
+        (JdbcConnection, {"url": s}),
+    ]
+    for cls, values in cases:
+        fast, slow = build(cls, **values), cls.model_construct(**values)
+        assert type(fast) is cls
+        assert fast.__dict__ == slow.__dict__
+        assert fast.model_fields_set == slow.model_fields_set
+        assert fast == slow
+        assert fast.model_dump() == slow.model_dump()
+    a = build(DataSource, pool="druid", label="a", anchor=sp, key="a", settings={})
+    b = build(DataSource, pool="druid", label="b", anchor=sp, key="b", settings={})
+    assert a.connection_properties == {} and a.connection_properties is not b.connection_properties

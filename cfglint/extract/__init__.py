@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from cfglint.model.construct import build
 from cfglint.model.module import ModuleModel, Unresolved
 from cfglint.model.values import Setting
 from cfglint.resolve import PropertySpace
@@ -24,7 +25,7 @@ class Ctx:
                 self.seen_unresolved.add((n, sp))
                 self.model.unresolved.append(Unresolved(n, sp, source))
         value = r.value.strip() if isinstance(r.value, str) else r.value
-        return Setting.model_construct(
+        return build(Setting,
             name=name,
             value=value,
             raw=raw,
@@ -37,7 +38,7 @@ class Ctx:
 
     @staticmethod
     def default(name: str, value: str | None, source: str, key: str) -> Setting:
-        return Setting.model_construct(name=name, value=value, origin="default", source=source, key=key)
+        return build(Setting, name=name, value=value, origin="default", source=source, key=key)
 
 
 def norm(name: str) -> str:

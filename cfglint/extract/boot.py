@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cfglint.extract import Ctx
 from cfglint.extract.spring_xml import split_connection_properties
+from cfglint.model.construct import build
 from cfglint.model.datasource import DataSource
 from cfglint.model.dubbo import DubboProtocol, DubboTimeout
 from cfglint.model.threads import ThreadPool
@@ -110,22 +111,22 @@ def _dubbo(ctx: Ctx) -> None:
             model.serves_dubbo = True
             name_def = kids.get("name")
             pname = name_def[1].value if name_def else prefix.rsplit(".", 1)[-1] if "protocols" in prefix else "dubbo"
-            model.protocols.append(DubboProtocol.model_construct(name=pname or "dubbo", label=prefix, span=anchor))
+            model.protocols.append(build(DubboProtocol, name=pname or "dubbo", label=prefix, span=anchor))
         if kind == "dubbo-provider":
             model.serves_dubbo = True
-        model.pools.append(ThreadPool.model_construct(kind=kind, label=prefix, anchor=anchor, key=prefix,
+        model.pools.append(build(ThreadPool, kind=kind, label=prefix, anchor=anchor, key=prefix,
                                                       settings=settings))
         if "timeout" in kids and kind != "dubbo-protocol":
             full, d = kids["timeout"]
             s = _setting(ctx, "timeout", full, d)
             level = "provider" if kind == "dubbo-provider" else "consumer"
-            model.timeouts.append(DubboTimeout.model_construct(level=level,
+            model.timeouts.append(build(DubboTimeout, level=level,
                                                label=prefix, setting=s))
     # dubbo.service.<iface>.timeout / dubbo.reference.<iface>.timeout / ...<iface>.<method>.timeout
     for level in ("service", "reference"):
         for key, d in space.items(ctx.profile, f"dubbo.{level}"):
             if key.endswith(".timeout"):
-                model.timeouts.append(DubboTimeout.model_construct(level=level, label=d.key,  # type: ignore[arg-type]
+                model.timeouts.append(build(DubboTimeout, level=level, label=d.key,  # type: ignore[arg-type]
                                                    setting=_setting(ctx, "timeout", key, d)))
     if space.has_prefix("dubbo.scan"):  # @DubboService classes are scanned: the module is a provider
         model.serves_dubbo = True
@@ -162,7 +163,7 @@ def _datasource(ctx: Ctx, pool: str, label: str, settings_from: list[str], url_k
             pk = d.key.split("properties", 1)[-1].strip(".[]")
             if pk:
                 conn[pk] = _setting(ctx, pk, key, d)
-    return DataSource.model_construct(pool=pool, label=label, anchor=anchor, key=label, settings=settings, url=url,  # type: ignore[arg-type]
+    return build(DataSource, pool=pool, label=label, anchor=anchor, key=label, settings=settings, url=url,  # type: ignore[arg-type]
                       connection_properties=conn)
 
 
@@ -220,5 +221,5 @@ def _task_execution(ctx: Ctx) -> None:
         return
     settings = {k: _setting(ctx, k, full, d) for k, (full, d) in kids.items()}
     anchor = min(d.key_span for _, d in kids.values())
-    ctx.model.pools.append(ThreadPool.model_construct(kind="boot-task-execution", label="spring.task.execution.pool",
+    ctx.model.pools.append(build(ThreadPool, kind="boot-task-execution", label="spring.task.execution.pool",
                                       anchor=anchor, key=prefix, settings=settings))

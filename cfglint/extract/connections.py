@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cfglint.extract import Ctx
 from cfglint.loaders.xml import XmlDoc
+from cfglint.model.construct import build
 from cfglint.model.datasource import JdbcConnection
 from cfglint.model.values import Setting
 from cfglint.span import Span
@@ -43,4 +44,4 @@ def extract_connections(ctx: Ctx, xml_docs: list[XmlDoc]) -> None:
         if ds.url is not None and ds.url.span is not None:
             by_span.setdefault(ds.url.span, ds)
     for sp in order:
-        model.connections.append(JdbcConnection.model_construct(url=found[sp], datasource=by_span.get(sp)))
+        model.connections.append(build(JdbcConnection, url=found[sp], datasource=by_span.get(sp)))

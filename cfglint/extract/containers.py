@@ -6,6 +6,7 @@ import re
 
 from cfglint.extract import Ctx
 from cfglint.loaders import Entry, PropsFile
+from cfglint.model.construct import build
 from cfglint.model.container import Container
 from cfglint.model.values import Setting
 
@@ -19,7 +20,7 @@ _POD_SPEC = {
 
 
 def _setting(e: Entry, path: str) -> Setting:
-    return Setting.model_construct(name=e.key.rsplit(".", 1)[-1], value=e.value, raw=e.value, span=e.value_span,
+    return build(Setting, name=e.key.rsplit(".", 1)[-1], value=e.value, raw=e.value, span=e.value_span,
                    source=f"{e.key} in {path}", key=e.key)
 
 
@@ -59,7 +60,7 @@ def extract_compose(f: PropsFile, ctx: Ctx) -> None:
             elif rest.split("[", 1)[0] in ("command", "entrypoint") and _looks_jvm(e.value):
                 jvm.append(_setting(e, f.path))
         anchor = f.parents.get(f"services.{name}") or min(entries, key=lambda e: e.key_span).key_span
-        ctx.model.containers.append(Container.model_construct(
+        ctx.model.containers.append(build(Container,
             source="compose", name=name, anchor=anchor, key=f"{f.path}#services.{name}",
             memory_limit=limit, memory_request=request, jvm_options=tuple(jvm),
             runs_jvm=runs_jvm or bool(jvm), built_here=built))
@@ -105,7 +106,7 @@ def extract_k8s(f: PropsFile, ctx: Ctx) -> None:
             image = fields.get("image")
             runs_jvm = bool(jvm) or bool(image is not None and image.value and _JAVA_IMAGE.search(image.value))
             anchor = name_e.value_span if name_e is not None else centries[0].key_span
-            ctx.model.containers.append(Container.model_construct(
+            ctx.model.containers.append(build(Container,
                 source="k8s", name=f"{kind}/{wname} container {cname}", anchor=anchor,
                 key=f"{f.path}#{kind}/{wname}/{cname}",
                 memory_limit=_setting(limit, f.path) if limit is not None else None,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from cfglint.extract import Ctx, norm
 from cfglint.loaders.xml import XElem, XmlDoc
+from cfglint.model.construct import build
 from cfglint.model.datasource import DataSource
 from cfglint.model.dubbo import DubboProtocol, DubboTimeout
 from cfglint.model.threads import ThreadPool
@@ -171,7 +172,7 @@ def _datasource(e: XElem, ptype: str, cls: str, props: dict[str, Prop], ctx: Ctx
             url = s
         if n == "connectionproperties" and s.value:
             conn_props.update(split_connection_properties(s, label))
-    return DataSource.model_construct(pool=ptype, label=label, anchor=e.span, key=key, settings=settings, url=url,
+    return build(DataSource, pool=ptype, label=label, anchor=e.span, key=key, settings=settings, url=url,
                       connection_properties=conn_props)
 
 
@@ -190,7 +191,7 @@ def split_connection_properties(s: Setting, label: str) -> dict[str, Setting]:
                 psp = Span(sp.path, sp.line, sp.col + offset, sp.line, sp.col + vstart + len(v))  # key=value
             else:
                 psp = sp
-            out[k] = Setting.model_construct(name=k, value=v, raw=v, span=psp, origin=s.origin,
+            out[k] = build(Setting, name=k, value=v, raw=v, span=psp, origin=s.origin,
                              source=f"{k} in connectionProperties of {label}", chain=s.chain, key=f"{s.key}/{k}")
         offset += len(part) + 1
     return out
@@ -205,7 +206,7 @@ def _executor_bean(e: XElem, cls: str, props: dict[str, Prop], ctx: Ctx, path: s
             continue
         settings[norm(name)] = ctx.setting(name, p.raw, p.span, f'property "{name}" of {label} in {path}',
                                            f"{key}/{name}")
-    return ThreadPool.model_construct(kind="spring-executor", label=label, anchor=e.span, key=key, settings=settings)
+    return build(ThreadPool, kind="spring-executor", label=label, anchor=e.span, key=key, settings=settings)
 
 
 def _task_executor(e: XElem, ctx: Ctx, path: str) -> None:
@@ -217,7 +218,7 @@ def _task_executor(e: XElem, ctx: Ctx, path: str) -> None:
         if a is not None:
             settings[name] = ctx.setting(name, a.value, a.value_span, f'{name} on {label} in {path}',
                                          f"{key}/{name}")
-    ctx.model.pools.append(ThreadPool.model_construct(kind="task-executor", label=label, anchor=e.span, key=key,
+    ctx.model.pools.append(build(ThreadPool, kind="task-executor", label=label, anchor=e.span, key=key,
                                                       settings=settings))
 
 
@@ -245,14 +246,14 @@ def _dubbo(e: XElem, ctx: Ctx, path: str) -> None:
         name = e.attr("name")
         pname = name.value if name is not None else "dubbo"
         label = f'<dubbo:protocol name="{pname}">' if name is not None else label
-        model.protocols.append(DubboProtocol.model_construct(name=pname, label=label, span=e.span))
+        model.protocols.append(build(DubboProtocol, name=pname, label=label, span=e.span))
         model.serves_dubbo = True
-        model.pools.append(ThreadPool.model_construct(kind="dubbo-protocol", label=label, anchor=e.span, key=e.path(),
+        model.pools.append(build(ThreadPool, kind="dubbo-protocol", label=label, anchor=e.span, key=e.path(),
                                       settings=_attr_settings(e, POOL_KEYS, ctx, path, label)))
     elif e.local in ("provider", "consumer"):
         kind = "dubbo-provider" if e.local == "provider" else "dubbo-consumer"
         settings = _attr_settings(e, POOL_KEYS, ctx, path, label)
-        model.pools.append(ThreadPool.model_construct(kind=kind, label=label, anchor=e.span, key=e.path(),
+        model.pools.append(build(ThreadPool, kind=kind, label=label, anchor=e.span, key=e.path(),
                                                       settings=settings))
         _timeout(e, e.local, ctx, path, label)
     elif e.local in ("service", "reference"):
@@ -271,4 +272,4 @@ def _timeout(e: XElem, level: str, ctx: Ctx, path: str, label: str) -> None:
     # Dubbo's XML parser drops timeout="0" (it is the XSD default), so it is not a setting at all.
     if s.int_value() == 0:
         return
-    ctx.model.timeouts.append(DubboTimeout.model_construct(level=level, label=label, setting=s))  # type: ignore[arg-type]
+    ctx.model.timeouts.append(build(DubboTimeout, level=level, label=label, setting=s))  # type: ignore[arg-type]
