@@ -12,6 +12,7 @@ import fnmatch
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from cfglint.checks import finding
@@ -70,8 +71,12 @@ _VERDICTS: dict[tuple[str, str, str, Version | None, str], Verdict | None] = {}
 # ---- helpers -----------------------------------------------------------------------------------------
 
 
+_NON_ALNUM = re.compile(r"[^a-z0-9]")
+
+
+@lru_cache(maxsize=65536)
 def relaxed(s: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", s.lower())
+    return _NON_ALNUM.sub("", s.lower())
 
 
 def distance(a: str, b: str, limit: int) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import weakref
+
 from cfglint.extract import Ctx
 from cfglint.extract.spring_xml import split_connection_properties
 from cfglint.model.construct import build
@@ -9,7 +11,7 @@ from cfglint.model.datasource import DataSource
 from cfglint.model.dubbo import DubboProtocol, DubboTimeout
 from cfglint.model.threads import ThreadPool
 from cfglint.model.values import Setting
-from cfglint.resolve import Def
+from cfglint.resolve import Def, PropertySpace
 
 DUBBO_POOL_KEYS = ("threadpool", "threads", "corethreads", "queues", "alive")
 DRUID_PREFIX = "spring.datasource.druid"
@@ -71,6 +73,8 @@ def _groups(ctx: Ctx, prefix: str) -> list[str]:
 CONFIG_CENTER = ("spring.config.import", "spring.cloud.nacos", "nacos.config", "spring.cloud.config",
                  "spring.cloud.consul.config", "spring.cloud.zookeeper.config", "spring.cloud.vault",
                  "spring.cloud.kubernetes.config", "spring.cloud.alicloud.acm", "apollo")
+_CONFIG_CENTER_DOTTED = tuple(p + "." for p in CONFIG_CENTER)
+_DEFINED: weakref.WeakKeyDictionary[PropertySpace, tuple[dict[str, str], str]] = weakref.WeakKeyDictionary()
 
 
 def extract_boot(ctx: Ctx) -> None:
@@ -81,14 +85,21 @@ def extract_boot(ctx: Ctx) -> None:
 
 
 def _module_keys(ctx: Ctx) -> None:
-    """Every key the module defines in any profile, and whether a config server supplies more (CF002)."""
-    model = ctx.model
-    for key, defs in ctx.space.defs.items():
-        d = defs[0]
-        model.defined[key] = f"{d.key} in {d.value_span.path}:{d.value_span.line}"
-        off = key.endswith(".enabled") and (d.value or "").strip().lower() == "false"
-        if not model.config_center and not off and any(key == p or key.startswith(p + ".") for p in CONFIG_CENTER):
-            model.config_center = model.defined[key]
+    """Every key the module defines in any profile, and whether a config server supplies more (CF002).
+    The same for every profile: computed once per property space."""
+    done = _DEFINED.get(ctx.space)
+    if done is None:
+        defined: dict[str, str] = {}
+        center = ""
+        for key, defs in ctx.space.defs.items():
+            d = defs[0]
+            defined[key] = f"{d.key} in {d.value_span.path}:{d.value_span.line}"
+            off = key.endswith(".enabled") and (d.value or "").strip().lower() == "false"
+            if not center and not off and (key in CONFIG_CENTER or key.startswith(_CONFIG_CENTER_DOTTED)):
+                center = defined[key]
+        done = _DEFINED[ctx.space] = (defined, center)
+    ctx.model.defined = dict(done[0])
+    ctx.model.config_center = ctx.model.config_center or done[1]
 
 
 def _dubbo(ctx: Ctx) -> None:

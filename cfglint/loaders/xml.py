@@ -40,6 +40,7 @@ class XElem:
     children: list[XElem] = field(default_factory=list)
     parent: XElem | None = None
     line_end: int = 0  # line of the start tag's closing '>'
+    _path: str = ""  # memo of path(): every profile context asks for the same elements' keys
 
     def attr(self, name: str) -> Attr | None:
         return self.attrs.get(name)
@@ -53,6 +54,8 @@ class XElem:
 
     def path(self) -> str:
         """A line-free key path for fingerprints: beans/bean[dataSource]/property[maxWait]."""
+        if self._path:
+            return self._path
         parts = []
         e: XElem | None = self
         while e is not None:
@@ -64,7 +67,8 @@ class XElem:
                     break
             parts.append(e.local + ident)
             e = e.parent
-        return "/".join(reversed(parts))
+        self._path = "/".join(reversed(parts))
+        return self._path
 
 
 @dataclass(slots=True)
