@@ -21,6 +21,7 @@ from cfglint.settings import Settings
 from cfglint.span import Span
 
 if TYPE_CHECKING:
+    from cfglint.cache import Cache
     from cfglint.engine import Engine
 
 
@@ -81,20 +82,29 @@ def _read_capped(path: Path, max_size: int) -> bytes:
 
 def load_file(f: SourceFile, max_size: int, debug: bool = False) -> Loaded:
     """Read, classify and parse one file. Never raises."""
+    data = read_source(f, max_size)
+    return data if isinstance(data, Loaded) else parse_source(f, data, debug)
+
+
+def read_source(f: SourceFile, max_size: int) -> bytes | Loaded:
+    """The file's bytes, or the finished outcome when it cannot be read (too large, not a regular file)."""
     out = Loaded(f)
     try:
-        try:
-            data = _read_capped(f.path, max_size)
-        except _TooLarge as e:
-            out.error = _cf001(f.display, f"file is {e.size / 1048576:.1f} MB, over the {max_size / 1048576:.1f} "
-                               "MB limit (max-file-size); not linted")
-            return out
-        except _NotRegular:
-            f.kind, f.reason = "skip", "not a regular file"
-            return out
-        except OSError as e:
-            out.error = _cf001(f.display, f"cannot read file: {e.strerror or e}")
-            return out
+        return _read_capped(f.path, max_size)
+    except _TooLarge as e:
+        out.error = _cf001(f.display, f"file is {e.size / 1048576:.1f} MB, over the {max_size / 1048576:.1f} "
+                           "MB limit (max-file-size); not linted")
+    except _NotRegular:
+        f.kind, f.reason = "skip", "not a regular file"
+    except OSError as e:
+        out.error = _cf001(f.display, f"cannot read file: {e.strerror or e}")
+    return out
+
+
+def parse_source(f: SourceFile, data: bytes, debug: bool = False) -> Loaded:
+    """Classify and parse one file's bytes. Never raises."""
+    out = Loaded(f)
+    try:
         if not f.kind:
             f.kind, f.reason = classify(f.path, data[:8192])
         if f.kind in ("skip", "build"):
@@ -129,7 +139,10 @@ def load_file(f: SourceFile, max_size: int, debug: bool = False) -> Loaded:
     return out
 
 
-def _build_versions(module: Module, settings: Settings) -> tuple[dict[str, tuple[int, ...]], set[str]]:
+def _build_versions(module: Module, settings: Settings, deps: dict[str, str | None] | None = None,
+                    ) -> tuple[dict[str, tuple[int, ...]], set[str]]:
+    """Library versions and presence from the module's build file (and its parents, BOMs); every file read is
+    recorded in ``deps`` (path -> content digest) for the cache."""
     versions: dict[str, tuple[int, ...]] = {}
     present: set[str] = set()
     if module.build_file is not None:
@@ -138,9 +151,14 @@ def _build_versions(module: Module, settings: Settings) -> tuple[dict[str, tuple
 
             def read(p: str) -> bytes | None:
                 try:
-                    return Path(p).read_bytes()
+                    data: bytes | None = Path(p).read_bytes()
                 except OSError:
-                    return None
+                    data = None
+                if deps is not None:
+                    from cfglint.cache import digest
+
+                    deps[p] = digest(data)
+                return data
 
             facts = build_facts(str(module.build_file), read)
             versions = {k: v.parts for k, v in facts.versions.items() if v.parts}
@@ -166,8 +184,11 @@ def lint(paths: list[Path], settings: Settings, cwd: Path | None = None, *, debu
     engine = Engine(settings)  # option errors surface here, before any worker starts
     modules = group(files)
     shared = _shared_items(files, settings, cwd, debug)
+    cache = open_cache(settings, shared, debug)
+    if cache is not None:
+        cache.cache.maybe_prune()
     state = RunState()
-    for res in _run_modules(modules, engine, settings, shared, debug, len(files)):
+    for res in _run_modules(modules, engine, settings, shared, debug, len(files), cache):
         state.findings.extend(res.findings)
         state.sources.update(res.sources)
         state.linted += res.linted
@@ -190,13 +211,50 @@ class ModuleResult:
     skipped: int = 0
 
 
+@dataclass
+class RunCache:
+    """The cache as one run sees it: the store and the digest of the shared-config files every module reads."""
+
+    cache: Cache
+    shared_key: str
+
+
+def open_cache(settings: Settings, shared: list[Loaded], debug: bool) -> RunCache | None:
+    if not settings.cache or debug:  # --debug wants tracebacks, which are never cached
+        return None
+    import hashlib
+
+    from cfglint.cache import Cache, code_fingerprint, default_dir
+
+    directory = Path(settings.cache_dir) if settings.cache_dir else default_dir()
+    run_key = code_fingerprint() + settings.model_dump_json(exclude={"jobs", "cache", "cache_dir"})
+    h = hashlib.blake2b(digest_size=16)
+    for item in shared:
+        h.update(f"{item.file.display}\0{item.text}\0".encode("utf-8", "surrogatepass"))
+    return RunCache(Cache(directory, run_key), h.hexdigest())
+
+
 def lint_module(module: Module, engine: Engine, settings: Settings, shared: list[Loaded],
-                debug: bool = False) -> ModuleResult:
-    """Load, model and check one module: the unit of work, serial or in a worker process."""
+                debug: bool = False, cache: RunCache | None = None) -> ModuleResult:
+    """Load, model and check one module: the unit of work, serial or in a worker process, answered from the
+    cache when nothing it depends on has changed."""
+    sources = [(f, read_source(f, settings.max_file_size)) for f in module.files]
+    key = None
+    if cache is not None:
+        from cfglint.cache import digest, load_findings
+
+        parts = [str(module.root), str(module.build_file), cache.shared_key]
+        for f, data in sources:
+            outcome = digest(data) if isinstance(data, bytes) else f"!{data.error.message if data.error else f.reason}"
+            parts.extend((str(f.path), f.display, f.kind, outcome or ""))
+        key = cache.cache.key(parts)
+        entry = cache.cache.get(key)
+        if entry is not None:
+            return ModuleResult(load_findings(entry["findings"]), entry["sources"], entry["linted"], entry["skipped"])
     res = ModuleResult()
     items: list[Loaded] = []
-    for f in module.files:
-        item = load_file(f, settings.max_file_size, debug)
+    for f, data in sources:
+        item = data if isinstance(data, Loaded) else parse_source(f, data, debug)
         if item.error is not None:
             res.findings.append(item.error)
             res.linted += 1
@@ -206,9 +264,15 @@ def lint_module(module: Module, engine: Engine, settings: Settings, shared: list
             items.append(item)
         else:
             res.skipped += 1
+    deps: dict[str, str | None] = {}
     if items:
-        versions, present = _build_versions(module, settings)
+        versions, present = _build_versions(module, settings, deps)
         res.findings.extend(engine.run_module(module, items, versions, present, debug=debug, shared=shared))
+    if key is not None and cache is not None:
+        from cfglint.cache import dump_findings
+
+        cache.cache.put(key, {"findings": dump_findings(res.findings), "sources": res.sources, "linted": res.linted,
+                              "skipped": res.skipped, "deps": deps})
     return res
 
 
@@ -231,11 +295,11 @@ def effective_jobs(settings: Settings, n_files: int, n_modules: int) -> int:
 
 
 def _run_modules(modules: list[Module], engine: Engine, settings: Settings, shared: list[Loaded], debug: bool,
-                 n_files: int) -> Iterator[ModuleResult]:
+                 n_files: int, cache: RunCache | None) -> Iterator[ModuleResult]:
     jobs = effective_jobs(settings, n_files, len(modules))
     if jobs <= 1:
         for m in modules:
-            yield lint_module(m, engine, settings, shared, debug)
+            yield lint_module(m, engine, settings, shared, debug, cache)
         return
     import multiprocessing
     import sys
@@ -246,22 +310,22 @@ def _run_modules(modules: list[Module], engine: Engine, settings: Settings, shar
     # Small chunks keep both workers busy when module sizes vary; results come back in module order.
     chunk = max(1, len(modules) // (jobs * 8))
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
-                             initargs=(settings, shared, debug)) as pool:
+                             initargs=(settings, shared, debug, cache)) as pool:
         yield from pool.map(_work, modules, chunksize=chunk)
 
 
 _WORKER: dict[str, object] = {}
 
 
-def _init_worker(settings: Settings, shared: list[Loaded], debug: bool) -> None:
+def _init_worker(settings: Settings, shared: list[Loaded], debug: bool, cache: RunCache | None) -> None:
     from cfglint.engine import Engine
 
-    _WORKER.update(engine=Engine(settings), settings=settings, shared=shared, debug=debug)
+    _WORKER.update(engine=Engine(settings), settings=settings, shared=shared, debug=debug, cache=cache)
 
 
 def _work(module: Module) -> ModuleResult:
     w = _WORKER
-    return lint_module(module, w["engine"], w["settings"], w["shared"], w["debug"])  # type: ignore[arg-type]
+    return lint_module(module, w["engine"], w["settings"], w["shared"], w["debug"], w["cache"])  # type: ignore[arg-type]
 
 
 def _shared_items(files: list[SourceFile], settings: Settings, cwd: Path, debug: bool) -> list[Loaded]:

@@ -54,7 +54,7 @@ def check(
                                                         help="Record findings as a baseline")] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j",
                                              help="Worker processes (default: CPUs; serial under 200 files)")] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the parse cache")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the result cache")] = False,
     no_inline: Annotated[bool, typer.Option("--no-inline-suppressions", help="Ignore cfglint: comments")] = False,
     include_tests: Annotated[bool, typer.Option("--include-tests", help="Also lint src/test configuration")] = False,
     expand_modules: Annotated[bool, typer.Option("--expand-modules", help="Lint the whole module of each file given "
@@ -78,7 +78,8 @@ def check(
         _fail("more --output than --format options; pair each --output with a --format")
     overrides = {"select": _csv(select), "ignore": _csv(ignore), "fail-on": fail_on, "jobs": jobs,
                  "include-tests": include_tests or None,
-                 "expand-modules": expand_modules or None, "inline-suppressions": False if no_inline else None}
+                 "expand-modules": expand_modules or None, "inline-suppressions": False if no_inline else None,
+                 "cache": False if no_cache else None}
     try:
         settings = load_settings(config, targets[0] if targets[0].exists() else Path("."), overrides)
         if show_config:

@@ -38,6 +38,8 @@ class Settings(BaseModel):
     inline_suppressions: bool = Field(True, alias="inline-suppressions")
     expand_modules: bool = Field(False, alias="expand-modules")
     jobs: int = 0  # 0 = number of CPUs (serial for small inputs: api.effective_jobs)
+    cache: bool = True  # content-hash cache of module results (cfglint.cache); --no-cache turns it off
+    cache_dir: str | None = Field(None, alias="cache-dir")  # default: CFGLINT_CACHE_DIR, else the user cache dir
     config_path: str | None = Field(None, exclude=True)
 
     @field_validator("fail_on")

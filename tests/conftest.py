@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,11 @@ from cfglint.report import Report
 from cfglint.settings import Settings
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+# The result cache is on by default: keep the tests' entries out of the user's cache directory (child processes
+# such as CLI and pre-commit runs inherit this). Every test still runs cold or warm against a correct cache.
+if "CFGLINT_CACHE_DIR" not in os.environ:
+    os.environ["CFGLINT_CACHE_DIR"] = tempfile.mkdtemp(prefix="cfglint-test-cache-")
 
 
 def write_tree(root: Path, files: dict[str, str]) -> None:

@@ -1,0 +1,174 @@
+"""Content-hash cache of module results under the user cache directory.
+
+A module's entry is keyed by everything its result depends on: cfglint's own code, the settings, the
+module's file set and the bytes of each file, and the shared-config files. Files read outside the module
+(parent poms, BOMs found by path) are recorded with their digests and checked on every hit. Entries are JSON
+written to a temporary file and renamed into place, so concurrent runs never see half an entry; an unreadable
+or corrupt entry is a miss. ``--no-cache`` (or ``cache = false``) turns it off; ``CFGLINT_CACHE_DIR`` moves it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from cfglint import __version__
+from cfglint.findings import Finding, Related, Severity
+from cfglint.span import Span
+
+FORMAT = 1
+MAX_AGE_S = 30 * 86_400  # entries older than this are removed now and then
+
+
+def default_dir() -> Path:
+    env = os.environ.get("CFGLINT_CACHE_DIR")
+    if env:
+        return Path(env)
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "cfglint"
+    if os.name == "nt":
+        return Path(os.environ.get("LOCALAPPDATA") or Path.home()) / "cfglint" / "Cache"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cfglint"
+
+
+@cache
+def code_fingerprint() -> str:
+    """cfglint's version and the size and mtime of every file of the installed package: a changed rule, catalogue
+    or loader (even without a version bump, as in development) invalidates every entry."""
+    h = hashlib.blake2b(f"{FORMAT}\0{__version__}\0{sys.version}".encode(), digest_size=16)
+    root = Path(__file__).resolve().parent
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        for name in sorted(filenames):
+            if name.endswith((".py", ".json", ".toml")):
+                st = os.stat(os.path.join(dirpath, name))
+                h.update(f"{os.path.relpath(os.path.join(dirpath, name), root)}\0{st.st_size}\0{st.st_mtime_ns}\0"
+                         .encode())
+    return h.hexdigest()
+
+
+def digest(data: bytes | None) -> str | None:
+    return None if data is None else hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class Cache:
+    """One run's view of the cache directory. Every failure to read or write it is silent: a cache is never a
+    reason for a lint run to fail."""
+
+    def __init__(self, directory: Path, run_key: str) -> None:
+        self.dir = directory / f"v{FORMAT}"
+        self.run_key = run_key
+        self.digests: dict[str, str | None] = {}  # outside files' digests, read once per process
+        self._made: set[Path] = set()  # shard directories known to exist
+
+    def key(self, parts: list[str]) -> str:
+        h = hashlib.blake2b(self.run_key.encode(), digest_size=20)
+        for p in parts:
+            h.update(b"\0")
+            h.update(p.encode("utf-8", "surrogatepass"))
+        return h.hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.dir / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        """The stored entry if it exists, parses, and every outside file it read still has the same digest."""
+        current = self.digests
+        try:
+            with open(self._path(key), "rb") as fh:
+                entry = json.loads(fh.read().decode("utf-8", "surrogatepass"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(entry, dict) or entry.get("format") != FORMAT:
+            return None
+        for path, want in entry.get("deps", {}).items():
+            if path not in current:
+                try:
+                    current[path] = digest(Path(path).read_bytes())
+                except OSError:
+                    current[path] = None
+            if current[path] != want:
+                return None
+        return entry
+
+    def put(self, key: str, entry: dict[str, Any]) -> None:
+        path = self._path(key)
+        entry["format"] = FORMAT
+        try:
+            data = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+            if path.parent not in self._made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._made.add(path.parent)
+            fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=path.parent)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                os.replace(tmp, path)  # atomic: readers see the old entry or the new one, never half of one
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        except (OSError, ValueError, TypeError):
+            pass
+
+    def maybe_prune(self) -> None:
+        """Prune at most once a day (a marker file's mtime says when it last ran)."""
+        marker = self.dir / ".last-prune"
+        try:
+            if time.time() - marker.stat().st_mtime < 86_400:
+                return
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return
+        self.prune()
+        with contextlib.suppress(OSError):
+            self.dir.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+
+    def prune(self, now: float | None = None) -> int:
+        """Remove entries (and stray temporary files) older than MAX_AGE_S. Returns how many were removed."""
+        now = time.time() if now is None else now
+        removed = 0
+        try:
+            subdirs = list(self.dir.iterdir())
+        except OSError:
+            return 0
+        for sub in subdirs:
+            if not sub.is_dir():
+                continue
+            try:
+                for f in sub.iterdir():
+                    with contextlib.suppress(OSError):
+                        if now - f.stat().st_mtime > MAX_AGE_S:
+                            f.unlink()
+                            removed += 1
+            except OSError:
+                continue
+        return removed
+
+
+# ---- findings <-> JSON ---------------------------------------------------------------------------------
+
+
+def _span(s: Span) -> list[Any]:
+    return [s.path, s.line, s.col, s.end_line, s.end_col]
+
+
+def dump_findings(findings: list[Finding]) -> list[Any]:
+    return [[f.rule, f.message, _span(f.span), int(f.severity), [[_span(r.span), r.message] for r in f.related],
+             f.key] for f in findings]
+
+
+def load_findings(rows: list[Any]) -> list[Finding]:
+    return [Finding(rule=r, message=m, span=Span(*sp), severity=Severity(sev),
+                    related=tuple(Related(Span(*rs), rm) for rs, rm in rel), key=k)
+            for r, m, sp, sev, rel, k in rows]

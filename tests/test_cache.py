@@ -1,0 +1,158 @@
+"""The result cache: a warm run gives exactly the cold run's report, and anything the result depends on
+(file bytes, file set, settings, parent poms outside the module, shared config) invalidates it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from cfglint.api import lint
+from cfglint.cache import MAX_AGE_S, Cache
+from cfglint.engine import Engine
+from cfglint.report import Report
+from cfglint.settings import Settings
+from tests.conftest import write_tree
+
+POOL = "dubbo.protocol.threadpool=cached\n"
+DS = "spring.datasource.druid.url=jdbc:mysql://db/app\n"
+
+
+def _settings(cache_dir: Path, **extra: object) -> Settings:
+    return Settings.model_validate({"respect-gitignore": False, "cache-dir": str(cache_dir), **extra})
+
+
+def _out(r: Report) -> str:
+    return json.dumps([[f.rule, f.message, str(f.span), f.span.end_line, f.span.end_col, int(f.severity),
+                        [(str(x.span), x.message) for x in f.related], f.fingerprint] for f in r.findings]
+                      + [r.files_linted, r.files_skipped, r.sources], sort_keys=True)
+
+
+def _tree(root: Path) -> None:
+    write_tree(root, {
+        "pom.xml": "<project><modules><module>svc</module></modules></project>",
+        "svc/pom.xml": "<project><parent><artifactId>root</artifactId><relativePath>../pom.xml</relativePath>"
+                       "</parent></project>",
+        "svc/src/main/resources/application.properties": POOL + DS,
+        "svc/src/main/resources/application-prod.properties": "spring.datasource.druid.max-wait=100\n",
+        "svc/src/main/resources/broken.xml": '<beans xmlns="http://www.springframework.org/schema/beans"><bean',
+    })
+
+
+class Counter:
+    """Counts modules really checked (Engine.run_module calls) from the moment it is armed."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.mp = monkeypatch
+        self.calls = 0
+
+    def __call__(self) -> None:
+        real = Engine.run_module
+
+        def counting(engine: Engine, *a: object, **k: object) -> list:
+            self.calls += 1
+            return real(engine, *a, **k)  # type: ignore[arg-type]
+        self.mp.setattr(Engine, "run_module", counting)
+
+
+@pytest.fixture
+def checked(monkeypatch: pytest.MonkeyPatch) -> Counter:
+    return Counter(monkeypatch)
+
+
+def test_warm_run_is_the_cold_run(tmp_path: Path, checked: Counter) -> None:
+    root, cache = tmp_path / "t", tmp_path / "c"
+    _tree(root)
+    cold = lint([root], _settings(cache), cwd=root)
+    assert {"TP001", "CF001", "JD001"} <= {f.rule for f in cold.findings}
+    assert list((cache / "v1").rglob("*.json")), "nothing was written"
+    checked()
+    warm = lint([root], _settings(cache), cwd=root)
+    assert checked.calls == 0
+    assert _out(warm) == _out(cold)
+    nocache = lint([root], _settings(cache, cache=False), cwd=root)  # --no-cache: checks again
+    assert checked.calls == 1 and _out(nocache) == _out(cold)  # one module has config files
+
+
+def test_no_cache_writes_nothing(tmp_path: Path) -> None:
+    root, cache = tmp_path / "t", tmp_path / "c"
+    _tree(root)
+    lint([root], _settings(cache, cache=False), cwd=root)
+    assert not cache.exists()
+
+
+@pytest.mark.parametrize("change", ["edit", "new-file", "parent-pom", "settings", "shared"])
+def test_what_invalidates(tmp_path: Path, checked: Counter, change: str) -> None:
+    root, cache = tmp_path / "t", tmp_path / "c"
+    _tree(root)
+    write_tree(root, {"nacos/common.properties": "x=1\n"})
+    extra: dict[str, object] = {"shared-config": ["nacos/*.properties"]}
+    lint([root], _settings(cache, **extra), cwd=root)
+    checked()
+    assert lint([root], _settings(cache, **extra), cwd=root) and checked.calls == 0
+    res = root / "svc/src/main/resources"
+    if change == "edit":
+        (res / "application.properties").write_text(POOL.replace("cached", "fixed") + DS)
+    elif change == "new-file":
+        (res / "application-dev.properties").write_text("a=b\n")
+    elif change == "parent-pom":  # outside the module: recorded as a dependency of its entry
+        (root / "pom.xml").write_text("<project><properties><druid.version>1.2.8</druid.version></properties>"
+                                      "<modules><module>svc</module></modules></project>")
+    elif change == "settings":
+        extra["ignore"] = ["JD002"]
+    else:
+        (root / "nacos/common.properties").write_text("x=2\n")
+    again = lint([root], _settings(cache, **extra), cwd=root)
+    assert checked.calls >= 1
+    fresh = lint([root], _settings(cache, cache=False, **extra), cwd=root)
+    assert _out(again) == _out(fresh)
+
+
+def test_corrupt_entries_are_misses(tmp_path: Path) -> None:
+    root, cache = tmp_path / "t", tmp_path / "c"
+    _tree(root)
+    cold = _out(lint([root], _settings(cache), cwd=root))
+    entries = list((cache / "v1").rglob("*.json"))
+    for i, e in enumerate(entries):
+        e.write_bytes([b"", b"{not json", b'{"format": 1, "findings": 3}', b"\xff\xfe"][i % 4])
+    assert _out(lint([root], _settings(cache), cwd=root)) == cold
+    assert _out(lint([root], _settings(cache), cwd=root)) == cold  # rewritten entries are good again
+
+
+def test_unwritable_cache_directory_is_ignored(tmp_path: Path) -> None:
+    root = tmp_path / "t"
+    _tree(root)
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    assert lint([root], _settings(blocker / "sub"), cwd=root).findings
+
+
+def test_concurrent_runs_share_the_cache(tmp_path: Path) -> None:
+    root, cache = tmp_path / "t", tmp_path / "c"
+    for i in range(20):
+        write_tree(root, {f"s{i}/pom.xml": "<project/>", f"s{i}/src/main/resources/application.properties": POOL + DS})
+    env = {**os.environ, "CFGLINT_CACHE_DIR": str(cache)}
+    cmd = [sys.executable, "-m", "cfglint", "check", ".", "--format", "json", "--exit-zero", "--jobs", "2"]
+    procs = [subprocess.Popen(cmd, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             for _ in range(3)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [e.decode() for _, e in outs]
+    assert len({o for o, _ in outs}) == 1
+    warm = subprocess.run(cmd, cwd=root, env=env, capture_output=True, timeout=120)
+    assert warm.stdout == outs[0][0]
+    assert not list(cache.rglob("*.tmp")), "temporary files left behind"
+
+
+def test_prune_removes_old_entries_only(tmp_path: Path) -> None:
+    c = Cache(tmp_path, "run")
+    c.put("aa11", {"findings": []})
+    c.put("bb22", {"findings": []})
+    old = time.time() - MAX_AGE_S - 10
+    os.utime(c._path("aa11"), (old, old))
+    assert c.prune() == 1
+    assert not c._path("aa11").exists() and c._path("bb22").exists()
