@@ -156,3 +156,14 @@ def test_prune_removes_old_entries_only(tmp_path: Path) -> None:
     os.utime(c._path("aa11"), (old, old))
     assert c.prune() == 1
     assert not c._path("aa11").exists() and c._path("bb22").exists()
+
+
+def test_cli_no_cache_flag_leaves_no_cache_directory(tmp_path: Path) -> None:
+    root, cache = tmp_path / "t", tmp_path / "c"
+    _tree(root)
+    env = {**os.environ, "CFGLINT_CACHE_DIR": str(cache)}
+    cmd = [sys.executable, "-m", "cfglint", "check", ".", "--format", "concise", "--exit-zero"]
+    subprocess.run([*cmd, "--no-cache"], cwd=root, env=env, check=True, capture_output=True, timeout=120)
+    assert not cache.exists()
+    subprocess.run(cmd, cwd=root, env=env, check=True, capture_output=True, timeout=120)
+    assert list(cache.rglob("*.json"))
