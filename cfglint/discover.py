@@ -91,22 +91,29 @@ def classify(path: Path, head: bytes) -> tuple[str, str]:
     return "skip", "YAML that is not Spring configuration"
 
 
-def _module_root(path: Path, root: Path, build_dirs: dict[Path, Path | None]) -> tuple[Path, bool]:
+def _module_root(path: Path, root: Path, build_dirs: dict[str, str | None],
+                 roots: dict[str, Path] | None = None) -> tuple[Path, bool]:
     parts = path.parts
     test = False
     for i in range(len(parts) - 1, 0, -1):
         if parts[i] == "src" and i + 1 < len(parts) and parts[i + 1] in ("main", "test"):
             test = parts[i + 1] == "test"
             break
-    d = path.parent
+    d = os.path.dirname(str(path))
+    top = str(root)
     while True:
         if d not in build_dirs:
-            build_dirs[d] = next((d / b for b in BUILD_FILES if (d / b).is_file()), None)
+            build_dirs[d] = next((os.path.join(d, b) for b in BUILD_FILES if os.path.isfile(os.path.join(d, b))), None)
         if build_dirs[d] is not None:
-            return d, test
-        if d == root or d.parent == d:
+            if roots is None:
+                return Path(d), test
+            if d not in roots:
+                roots[d] = Path(d)
+            return roots[d], test
+        parent = os.path.dirname(d)
+        if d == top or parent == d:
             break
-        d = d.parent
+        d = parent
     for i in range(len(parts) - 1, 0, -1):
         if parts[i] == "src" and i + 1 < len(parts) and parts[i + 1] in ("main", "test"):
             return Path(*parts[:i]), test
@@ -154,17 +161,47 @@ def module_dir(path: Path) -> Path:
     return path.parent
 
 
+def _scan_tree(top: str, found: dict[str, bool], build_dirs: dict[str, str | None]) -> None:
+    """Candidate files under ``top`` (sorted directories, no symlinked directories), noting which directories hold
+    a build file. ``DirEntry.is_file()`` needs no extra stat except for symlinks: a symlink counts if it ends at a
+    regular file; FIFOs, devices, dangling links and symlink loops are left out (is_file() never raises)."""
+    stack = [top]
+    while stack:
+        d = stack.pop()
+        try:
+            with os.scandir(d) as it:
+                entries = list(it)
+        except OSError:
+            continue
+        subdirs = []
+        names = set()
+        for e in entries:
+            name = e.name
+            try:
+                if e.is_dir(follow_symlinks=False):
+                    if name not in SKIP_DIRS and not name.startswith("."):
+                        subdirs.append(e.path)
+                    continue
+                if (name in BUILD_FILES or os.path.splitext(name)[1].lower() in CONFIG_EXTS) and e.is_file():
+                    found.setdefault(e.path, False)
+                    names.add(name)
+            except OSError:
+                continue
+        build_dirs[d] = next((os.path.join(d, b) for b in BUILD_FILES if b in names), None)
+        stack.extend(sorted(subdirs, reverse=True))
+
+
 def walk(paths: list[Path], cwd: Path, *, exclude: tuple[str, ...] = (), include_tests: bool = False,
          respect_gitignore: bool = True, expand_modules: bool = False) -> list[SourceFile]:
     """All candidate files under ``paths`` (explicit files are always taken), sorted by path. With
     ``expand_modules`` an explicit file brings in the rest of its module, so cross-file rules see it all
     (what a pre-commit hook passing only the changed files needs)."""
-    found: dict[Path, bool] = {}  # absolute path -> given explicitly
+    found: dict[str, bool] = {}  # absolute path -> given explicitly
     dirs: list[Path] = []
     for p in paths:
         ap = (cwd / p).absolute() if not p.is_absolute() else p
         if ap.is_file():
-            found[ap] = True
+            found[str(ap)] = True
             if expand_modules:
                 mod = module_dir(ap)
                 if mod not in dirs:
@@ -172,30 +209,26 @@ def walk(paths: list[Path], cwd: Path, *, exclude: tuple[str, ...] = (), include
             continue
         if ap.is_dir():
             dirs.append(ap)
+    build_dirs: dict[str, str | None] = {}
+    module_paths: dict[str, Path] = {}
     for ap in dirs:
-        for dirpath, dirnames, filenames in os.walk(ap, followlinks=False):
-            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
-            for fn in filenames:
-                if fn in BUILD_FILES or os.path.splitext(fn)[1].lower() in CONFIG_EXTS:
-                    fp = Path(dirpath, fn)
-                    # Regular files only (a symlink counts if it ends at one): FIFOs and devices would block
-                    # or never end; dangling symlinks and symlink loops are skipped (is_file() never raises).
-                    if fp.is_file():
-                        found.setdefault(fp, False)
-    walked = [p for p, explicit in found.items() if not explicit]
-    ignored = _git_ignored(walked, cwd) if respect_gitignore else set()
+        _scan_tree(str(ap), found, build_dirs)
+    walked = [Path(p) for p, explicit in found.items() if not explicit]
+    ignored = {str(p) for p in _git_ignored(walked, cwd)} if respect_gitignore else set()
     out = []
-    build_dirs: dict[Path, Path | None] = {}
     roots = [((cwd / p).absolute() if not p.is_absolute() else p) for p in paths] + dirs
-    for fp in sorted(found):
-        explicit = found[fp]
-        if fp in ignored:
+    root_strs = [(str(r), str(r).rstrip(os.sep) + os.sep, r if r.is_dir() else None) for r in roots]
+    cwd_prefix = str(cwd).rstrip(os.sep) + os.sep
+    for fs in sorted(found, key=lambda f: f.split(os.sep)):  # the order of Path objects: by component
+        explicit = found[fs]
+        if fs in ignored:
             continue
-        disp = display_path(fp, cwd)
+        fp = Path(fs)
+        disp = fs[len(cwd_prefix):].replace(os.sep, "/") if fs.startswith(cwd_prefix) else display_path(fp, cwd)
         if not explicit and exclude and _excluded(disp, exclude):
             continue
-        root = next((r for r in roots if r == fp or r in fp.parents), fp.parent)
-        module, test = _module_root(fp, root if root.is_dir() else fp.parent, build_dirs)
+        root = next((r for rs, pre, r in root_strs if fs == rs or fs.startswith(pre)), None)
+        module, test = _module_root(fp, root or fp.parent, build_dirs, module_paths)
         if test and not include_tests and not explicit:
             continue
         out.append(SourceFile(fp, disp, "", module, test))
