@@ -32,7 +32,7 @@ def extract_connections(ctx: Ctx, xml_docs: list[XmlDoc]) -> None:
         if d.value and "jdbc:" in d.value.lower():
             add(ctx.setting("url", d.value, d.value_span, f"{d.key} in {d.value_span.path}", key))
     for doc in xml_docs:
-        for e in doc.root.iter():
+        for e in doc.elements:
             for a in e.attrs.values():
                 if "jdbc:" in a.value.lower():
                     add(ctx.setting("url", a.value, a.value_span, f"{a.name} on <{e.local}> in {doc.path}",

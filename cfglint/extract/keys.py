@@ -47,7 +47,7 @@ def extract_keys(ctx: Ctx, xml_docs: list[XmlDoc]) -> None:
     uses = ctx.model.keys
     shared = _SHARED.get(ctx.space)
     if shared is None:
-        shared = (_referenced(ctx.space, xml_docs), {e.local for d in xml_docs for e in d.root.iter()
+        shared = (_referenced(ctx.space, xml_docs), {e.local for d in xml_docs for e in d.elements
                                                      if e.ns in DUBBO_NS},
                   {f.path for f in ctx.space.files if any(canon(e.key).startswith(FOREIGN) for e in f.entries)})
         _SHARED[ctx.space] = shared
@@ -173,14 +173,14 @@ def _starts_at(text: str, span: Span, value: str) -> bool:
 
 def _xml(doc: XmlDoc, uses: KeyUses) -> None:
     beans: dict[str, tuple[str, str | None]] = {}  # id/name -> (class, parent)
-    for e in doc.root.iter():
+    for e in doc.elements:
         if e.local == "bean" and e.ns not in DUBBO_NS:
             ident = e.attr("id") or e.attr("name")
             if ident is not None:
                 cls = e.attr("class")
                 parent = e.attr("parent")
                 beans[ident.value] = (cls.value.strip() if cls else "", parent.value if parent else None)
-    for e in doc.root.iter():
+    for e in doc.elements:
         if e.ns in DUBBO_NS:
             if e.local in DUBBO_ELEMENTS:
                 owner = _label(e)

@@ -99,7 +99,7 @@ def collect_beans(docs: list[XmlDoc]) -> dict[str, Bean]:
     """Beans with an id or name across the module's XML files (for parent= inheritance)."""
     index: dict[str, Bean] = {}
     for doc in docs:
-        for e in doc.root.iter():
+        for e in doc.elements:
             if e.local != "bean" or e.ns in DUBBO_NS:
                 continue
             ident = e.attr("id") or e.attr("name")
@@ -130,7 +130,7 @@ def _effective_bean(e: XElem, index: dict[str, Bean]) -> tuple[str, dict[str, Pr
 def extract_xml(doc: XmlDoc, ctx: Ctx, index: dict[str, Bean]) -> None:
     model = ctx.model
     path = doc.path
-    for e in doc.root.iter():
+    for e in doc.elements:
         if e.ns in DUBBO_NS:
             _dubbo(e, ctx, path)
         elif e.ns == TASK_NS and e.local == "executor":

@@ -21,12 +21,44 @@ _TEMPLATE = re.compile(
     r"^[ \t]*#(?:set|if|foreach|macro|parse|include)\b|\{\{[-\s]|<%[=@ ]|\$\{[a-z]+\.[a-zA-Z]+\(", re.M)
 
 
-@dataclass(slots=True)
 class Attr:
-    name: str  # as written, e.g. "maxWait", "p:maxWait", "pool-size"
-    value: str  # value after XML unescaping (from lxml)
-    name_span: Span
-    value_span: Span  # inside the quotes
+    """One attribute as written. Its spans are computed on first use: a Spring file has thousands of attributes
+    and the checks look at a few of them."""
+
+    __slots__ = ("_name_span", "_value_span", "_where", "name", "value")
+
+    def __init__(self, name: str, value: str, name_span: Span | None = None, value_span: Span | None = None,
+                 where: tuple[LineIndex, str, int, int, int, int] | None = None) -> None:
+        self.name = name  # as written, e.g. "maxWait", "p:maxWait", "pool-size"
+        self.value = value  # value after XML unescaping (from lxml)
+        self._name_span = name_span
+        self._value_span = value_span  # inside the quotes
+        self._where = where  # (index, path, name start, name end, value start, value end) offsets
+
+    @property
+    def name_span(self) -> Span:
+        if self._name_span is None:
+            idx, path, ns, ne, _, _ = self._where  # type: ignore[misc]
+            self._name_span = idx.span(path, ns, ne)
+        return self._name_span
+
+    @property
+    def value_span(self) -> Span:
+        if self._value_span is None:
+            idx, path, _, _, vs, ve = self._where  # type: ignore[misc]
+            self._value_span = idx.span(path, vs, ve)
+        return self._value_span
+
+    def __repr__(self) -> str:
+        return f"Attr({self.name!r}, {self.value!r}, {self.name_span!r}, {self.value_span!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Attr):
+            return NotImplemented
+        return (self.name, self.value, self.name_span, self.value_span) == (other.name, other.value, other.name_span,
+                                                                             other.value_span)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaces
 
 
 @dataclass(slots=True, eq=False)
@@ -78,6 +110,7 @@ class XmlDoc:
     text: str
     comments: list[Comment]
     namespaces: set[str]
+    elements: list[XElem] = field(default_factory=list)  # every element in document order (root.iter(), kept)
 
 
 @dataclass(slots=True)
@@ -218,7 +251,7 @@ def load_xml(path: str, data: bytes) -> XmlDoc:
             span = idx.span(path, t.start, t.start + len(t.name))
             attrs = {}
             for name, ns0, ne0, vs, ve in t.attrs:
-                attrs[name] = Attr(name, "", idx.span(path, ns0, ne0), idx.span(path, vs, ve))
+                attrs[name] = Attr(name, "", where=(idx, path, ns0, ne0, vs, ve))
             _fill_attr_values(el, attrs, prefixes)
             text_span = None
             stripped = (el.text or "").strip()
@@ -259,7 +292,7 @@ def load_xml(path: str, data: bytes) -> XmlDoc:
             first_text[line_start] = _LEADING_WS.match(text, line_start).end()
         own = first_text[line_start] >= s - 4
         comments.append(Comment(text[s:e].strip(), cspan, own))
-    return XmlDoc(path, root, text, comments, namespaces)
+    return XmlDoc(path, root, text, comments, namespaces, [converted[id(el)] for el in elements])
 
 
 def _attr_prefixes(root: object) -> dict[tuple[int, str], str]:
