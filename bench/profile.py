@@ -1,10 +1,11 @@
 """Profile cfglint on the benchmark tree: ``api.lint`` (jobs 1, all in this process) under cProfile.
 
-    python bench/profile.py [--services N] [--sort cumulative|tottime] [--limit 30] [--startup]
+    python bench/profile.py [--services N] [--sort cumulative|tottime] [--limit 30] [--warm] [--startup]
 
 Generates (or reuses) bench/work/tree-N exactly as bench/run.py does, prints the top entries and saves
-the raw stats to bench/out/profile-N.prof (``python -m pstats`` or snakeviz can open it).
-``--warm`` profiles a run answered from the result cache (under bench/work/cache). ``--startup`` instead profiles the whole command ``cfglint check application.yml`` on a 10-line file,
+the raw stats to bench/out/profile-N.prof (``python -m pstats`` or snakeviz can open it). Runs are cold
+(no result cache) unless ``--warm``, which profiles a run answered from bench/work/cache.
+``--startup`` instead profiles the whole command ``cfglint check application.yml`` on a 10-line file,
 imports included, to see where the start-up goes. Run it with the project's virtualenv.
 """
 
