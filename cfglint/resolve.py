@@ -103,13 +103,21 @@ class PropertySpace:
         # (thousands of blocks in one module made the scans quadratic), and effective values are memoised.
         self._sorted: list[str] = sorted(self.defs)
         self._effective: dict[str | None, dict[str, Def | None]] = {}
+        self.reads: set[str] | None = None  # when a set: every name looked up through get() is added to it
 
     def contexts(self) -> list[str | None]:
         """Profiles to evaluate: the base configuration and each profile overlay."""
         return [None, *sorted(self.profiles)]
 
     def get(self, name: str, profile: str | None = None) -> Def | None:
-        return self.get_canon(canon(name), profile)
+        key = canon(name)
+        if self.reads is not None:
+            self.reads.add(key)
+        return self.get_canon(key, profile)
+
+    def overlay_keys(self, profile: str) -> set[str]:
+        """Canonical keys a profile defines itself (its overlay over the base configuration)."""
+        return {k for k, defs in self.defs.items() if any(d.profile == profile for d in defs)}
 
     def get_canon(self, key: str, profile: str | None = None) -> Def | None:
         memo = self._effective.setdefault(profile, {})

@@ -67,3 +67,23 @@ def test_build_is_model_construct() -> None:
     a = build(DataSource, pool="druid", label="a", anchor=sp, key="a", settings={})
     b = build(DataSource, pool="druid", label="b", anchor=sp, key="b", settings={})
     assert a.connection_properties == {} and a.connection_properties is not b.connection_properties
+
+
+def test_xml_extraction_is_reused_only_when_the_profile_redefines_nothing_it_reads(tmp_path: Path) -> None:
+    """The base context's XML objects are reused for a profile unless the profile redefines a placeholder the
+    XML reads: here prod redefines ${threads} (TP001 only under prod), dev redefines an unrelated key."""
+    from tests.conftest import run_lint, write_tree
+
+    write_tree(tmp_path, {
+        "pom.xml": "<project/>",
+        "src/main/resources/spring/dubbo.xml": """
+<beans xmlns="http://www.springframework.org/schema/beans" xmlns:dubbo="http://dubbo.apache.org/schema/dubbo">
+  <dubbo:protocol name="dubbo" threadpool="cached" threads="${threads}"/>
+</beans>""",
+        "src/main/resources/application.properties": "threads=200\nother=1\n",
+        "src/main/resources/application-prod.properties": "threads=2147483647\n",
+        "src/main/resources/application-dev.properties": "other=2\n",
+    })
+    found = [(f.rule, f.span.path.rsplit("/", 1)[-1], f.span.line) for f in run_lint(tmp_path, cache=False).findings
+             if f.rule == "TP001"]
+    assert found == [("TP001", "application-prod.properties", 1)]

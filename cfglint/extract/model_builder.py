@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from cfglint.discover import Module
 from cfglint.extract import Ctx
 from cfglint.extract.boot import extract_boot
@@ -11,8 +13,12 @@ from cfglint.extract.keys import extract_keys
 from cfglint.extract.spring_xml import collect_beans, extract_xml
 from cfglint.loaders import PropsFile
 from cfglint.loaders.xml import XmlDoc
-from cfglint.model.module import ModuleModel
+from cfglint.model.datasource import DataSource
+from cfglint.model.dubbo import DubboProtocol, DubboTimeout
+from cfglint.model.module import ModuleModel, Unresolved
+from cfglint.model.threads import ThreadPool
 from cfglint.resolve import PropertySpace
+from cfglint.span import Span
 
 
 def build_models(module: Module, items: list, versions: dict[str, tuple[int, ...]],
@@ -27,11 +33,21 @@ def build_models(module: Module, items: list, versions: dict[str, tuple[int, ...
     index = collect_beans(xml_docs)
     root = items[0].file.display.rsplit("/", 1)[0] if items else "."
     models = []
+    base_xml: _XmlPart | None = None
     for profile in space.contexts():
         model = ModuleModel(root=root, profile=profile, versions=dict(versions), present=set(present))
         ctx = Ctx(space, profile, model)
-        for doc in xml_docs:
-            extract_xml(doc, ctx, index)
+        if profile is not None and base_xml is not None and not (space.overlay_keys(profile) & base_xml.reads):
+            base_xml.restore(ctx)  # no placeholder the XML reads is redefined by this profile: same objects
+        else:
+            space.reads = set() if profile is None else None
+            try:
+                for doc in xml_docs:
+                    extract_xml(doc, ctx, index)
+            finally:
+                reads, space.reads = space.reads, None
+            if profile is None:
+                base_xml = _XmlPart.take(ctx, reads or set())
         extract_boot(ctx)
         extract_connections(ctx, xml_docs)
         extract_keys(ctx, xml_docs)
@@ -40,3 +56,35 @@ def build_models(module: Module, items: list, versions: dict[str, tuple[int, ...
                 (extract_compose if f.kind == "compose" else extract_k8s)(f, ctx)
         models.append(model)
     return models
+
+
+@dataclass
+class _XmlPart:
+    """What XML extraction added to the base model, and the property names its placeholders looked up. XML
+    depends on the profile only through those placeholders, so a profile that redefines none of them gets
+    the same objects (models are immutable) instead of a second extraction."""
+
+    reads: set[str]
+    datasources: list[DataSource]
+    pools: list[ThreadPool]
+    protocols: list[DubboProtocol]
+    timeouts: list[DubboTimeout]
+    unresolved: list[Unresolved]
+    seen_unresolved: set[tuple[str, Span]]
+    serves_dubbo: bool
+
+    @classmethod
+    def take(cls, ctx: Ctx, reads: set[str]) -> _XmlPart:
+        m = ctx.model
+        return cls(reads, list(m.datasources), list(m.pools), list(m.protocols), list(m.timeouts),
+                   list(m.unresolved), set(ctx.seen_unresolved), m.serves_dubbo)
+
+    def restore(self, ctx: Ctx) -> None:
+        m = ctx.model
+        m.datasources.extend(self.datasources)
+        m.pools.extend(self.pools)
+        m.protocols.extend(self.protocols)
+        m.timeouts.extend(self.timeouts)
+        m.unresolved.extend(self.unresolved)
+        ctx.seen_unresolved |= self.seen_unresolved
+        m.serves_dubbo = m.serves_dubbo or self.serves_dubbo

@@ -220,11 +220,28 @@ class _Pom:
     parent_relpath: str | None  # None = element absent (Maven's default ../pom.xml); "" = don't look locally
 
 
+# Parsed poms by path, reused while the bytes are the same: in a monorepo every module reads the same parent and
+# aggregator poms again. Bounded, so a long-lived process does not keep every pom it ever saw.
+_POMS: dict[str, tuple[bytes, _Pom | None]] = {}
+_POMS_MAX = 4096
+
+
 def _pom(path: str, read: Reader) -> _Pom | None:
     """Parse one pom.xml, or None when it is missing, malformed or hostile."""
     data = _read(path, read)
     if data is None:
         return None
+    hit = _POMS.get(path)
+    if hit is not None and hit[0] == data:
+        return hit[1]
+    pom = _parse_pom(path, data)
+    if len(_POMS) >= _POMS_MAX:
+        _POMS.clear()
+    _POMS[path] = (data, pom)
+    return pom
+
+
+def _parse_pom(path: str, data: bytes) -> _Pom | None:
     from lxml import etree
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
