@@ -232,32 +232,41 @@ def load_xml(path: str, data: bytes) -> XmlDoc:
         raise LoadError(f"cannot parse XML: {e}") from None
     idx = LineIndex(text)
     tags, comment_ranges = _scan(text)
-    elements = [el for el in root_el.iter() if isinstance(el.tag, str)]
-    for el in elements:
-        if len(el.attrib) > MAX_ATTRS:
-            raise LoadError(f"element <{_split(el.tag)[1]}> has {len(el.attrib)} attributes (more than {MAX_ATTRS}); "
+    elements = list(root_el.iter(etree.Element))  # elements only (no comments or PIs), in document order
+    names = [_split(el.tag) for el in elements]
+    for el, (_, local) in zip(elements, names, strict=True):
+        n_attrs = len(el.attrib)
+        if n_attrs > MAX_ATTRS:
+            raise LoadError(f"element <{local}> has {n_attrs} attributes (more than {MAX_ATTRS}); "
                             "file not linted", el.sourceline or 1)
     prefixes = _attr_prefixes(root_el)
     aligned = len(tags) == len(elements) and all(
-        _split(el.tag)[1] == t.name.rpartition(":")[2] for el, t in zip(elements, tags, strict=True)
+        local == t.name.rpartition(":")[2] for (_, local), t in zip(names, tags, strict=True)
     )
     converted: dict[int, XElem] = {}
     namespaces: set[str] = set()
+    order: list[XElem] = []
+    n_text = len(text)
     for i, el in enumerate(elements):
-        ns, local = _split(el.tag)
+        ns, local = names[i]
         namespaces.add(ns)
+        raw_text = el.text
+        stripped = raw_text.strip() if raw_text else ""
         if aligned:
             t = tags[i]
             span = idx.span(path, t.start, t.start + len(t.name))
             attrs = {}
-            for name, ns0, ne0, vs, ve in t.attrs:
-                attrs[name] = Attr(name, "", where=(idx, path, ns0, ne0, vs, ve))
-            _fill_attr_values(el, attrs, prefixes)
+            if t.attrs:
+                values = {(_unqualify(k, el, prefixes) if k[0] == "{" else k): v for k, v in el.items()}
+                for name, ns0, ne0, vs, ve in t.attrs:
+                    v = values.get(name)
+                    if v is None and name.startswith("xmlns"):
+                        continue  # namespace declarations are not attributes
+                    attrs[name] = Attr(name, v or "", where=(idx, path, ns0, ne0, vs, ve))
             text_span = None
-            stripped = (el.text or "").strip()
             if stripped:
                 raw_end = text.find("<", t.end)
-                raw_end = len(text) if raw_end < 0 else raw_end
+                raw_end = n_text if raw_end < 0 else raw_end
                 seg = text[t.end:raw_end]
                 lead = len(seg) - len(seg.lstrip())
                 s_end = t.end + len(seg.rstrip())
@@ -267,21 +276,20 @@ def load_xml(path: str, data: bytes) -> XmlDoc:
             line = el.sourceline or 1
             span = Span(path, line, 1, line, 1)
             attrs = {}
-            for qn, v in el.attrib.items():
+            for qn, v in el.items():
                 aname = _unqualify(qn, el, prefixes)
                 attrs[aname] = Attr(aname, v, span, span)
-            stripped = (el.text or "").strip()
             text_span = span if stripped else None
             line_end = line
         x = XElem(ns, local, span, attrs, stripped or None, text_span, line_end=line_end)
-        parent = el.getparent()
-        while parent is not None and not isinstance(parent.tag, str):
-            parent = parent.getparent()
-        if parent is not None and id(parent) in converted:
-            p = converted[id(parent)]
-            x.parent = p
-            p.children.append(x)
+        parent = el.getparent()  # always an element (or None at the root): comments and PIs have no children
+        if parent is not None:
+            p = converted.get(id(parent))
+            if p is not None:
+                x.parent = p
+                p.children.append(x)
         converted[id(el)] = x
+        order.append(x)
     root = converted[id(root_el)]
     comments = []
     first_text: dict[int, int] = {}  # line start -> offset of its first non-blank character (linear, not per comment)
@@ -292,7 +300,7 @@ def load_xml(path: str, data: bytes) -> XmlDoc:
             first_text[line_start] = _LEADING_WS.match(text, line_start).end()
         own = first_text[line_start] >= s - 4
         comments.append(Comment(text[s:e].strip(), cspan, own))
-    return XmlDoc(path, root, text, comments, namespaces, [converted[id(el)] for el in elements])
+    return XmlDoc(path, root, text, comments, namespaces, order)
 
 
 def _attr_prefixes(root: object) -> dict[tuple[int, str], str]:
@@ -341,17 +349,6 @@ def _unqualify(qname: str, el: object, prefixes: dict[tuple[int, str], str]) -> 
         return f"xml:{local}"
     prefix = prefixes.get((id(el), ns))
     return f"{prefix}:{local}" if prefix else local
-
-
-def _fill_attr_values(el: object, attrs: dict[str, Attr], prefixes: dict[tuple[int, str], str]) -> None:
-    values = {_unqualify(k, el, prefixes): v for k, v in el.attrib.items()}  # type: ignore[attr-defined]
-    for name, a in list(attrs.items()):
-        if name in values:
-            a.value = values[name]
-        elif name.startswith("xmlns"):
-            del attrs[name]
-        else:
-            a.value = ""
 
 
 _PY_ENC = {"gbk": "gbk", "gb2312": "gbk", "gb18030": "gb18030", "iso-8859-1": "latin-1", "utf-16": "utf-16"}

@@ -46,14 +46,21 @@ _PROPS = re.compile(r"(?:[!&]\S*(?:[ \t]+#[^\r\n\x85\u2028\u2029]*)?[ \t\r\n\x85
 
 def _span(path: str, node: object, budget: _Budget) -> Span:
     text = budget.text
-    start = min(node.start_mark.index + budget.shift, len(text))  # type: ignore[attr-defined]
-    end = max(start, min(node.end_mark.index + budget.shift, len(text)))  # type: ignore[attr-defined]
+    n = len(text)
+    start = node.start_mark.index + budget.shift  # type: ignore[attr-defined]
+    end = node.end_mark.index + budget.shift  # type: ignore[attr-defined]
+    if start > n:
+        start = n
+    if end > n:
+        end = n
+    if end < start:
+        end = start
     if start < end and text[start] in "!&":
         # A node's marks include its properties (``!SHARDING``, ``&anchor``): point at the value itself.
         m = _PROPS.match(text, start, end)
         start = m.end() if m else start
     style = getattr(node, "style", None)
-    if style in ("'", '"') and end - start >= 2 and text[start] == style and text.find("\n", start, end) < 0:
+    if style and style in "'\"" and end - start >= 2 and text[start] == style and text.find("\n", start, end) < 0:
         start, end = start + 1, end - 1  # point inside the quotes
     return budget.idx.span(path, start, end)
 
@@ -201,11 +208,17 @@ def _char_offset(text: str, offset: int | None) -> int:
 _PROFILE_KEYS = {"spring.config.activate.on-profile", "spring.config.activate.onprofile", "spring.profiles"}
 
 
+_PROFILE_KEYS_BARE = {p.replace("-", "") for p in _PROFILE_KEYS}
+_INDEX_SUFFIX = re.compile(r"\[\d+\]$")
+
+
 def _doc_profiles(entries: list[Entry]) -> tuple[str, ...]:
     for e in entries:
+        if e.key[:6].lower() != "spring":  # every profile key starts so: skip the rest cheaply
+            continue
         k = e.key.lower().replace("_", "-")
-        base = re.sub(r"\[\d+\]$", "", k)
-        in_keys = base in _PROFILE_KEYS or base.replace("-", "") in {p.replace("-", "") for p in _PROFILE_KEYS}
+        base = _INDEX_SUFFIX.sub("", k)
+        in_keys = base in _PROFILE_KEYS or base.replace("-", "") in _PROFILE_KEYS_BARE
         if in_keys and e.value:
             return tuple(p.strip() for p in e.value.split(",") if p.strip())
     return ()
