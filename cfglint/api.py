@@ -39,6 +39,7 @@ class RunState:
     sources: dict[str, str] = field(default_factory=dict)
     linted: int = 0
     skipped: int = 0
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _cf001(path: str, message: str, line: int = 1, col: int = 1) -> Finding:
@@ -95,7 +96,7 @@ def read_source(f: SourceFile, max_size: int) -> bytes | Loaded:
         out.error = _cf001(f.display, f"file is {e.size / 1048576:.1f} MB, over the {max_size / 1048576:.1f} "
                            "MB limit (max-file-size); not linted")
     except _NotRegular:
-        f.kind, f.reason = "skip", "not a regular file"
+        f.kind, f.reason, f.unreadable = "skip", "not a regular file", True
     except OSError as e:
         out.error = _cf001(f.display, f"cannot read file: {e.strerror or e}")
     return out
@@ -128,7 +129,7 @@ def parse_source(f: SourceFile, data: bytes, debug: bool = False) -> Loaded:
         out.text = out.node.text  # type: ignore[attr-defined]
     except LoadError as e:
         if e.skipped:
-            f.kind, f.reason = "skip", e.message
+            f.kind, f.reason, f.unreadable = "skip", e.message, e.unreadable
         else:
             out.error = _cf001(f.display, e.message, e.line, e.col)
     except Exception as e:  # a loader bug must not stop the run: report it on the file
@@ -193,11 +194,12 @@ def lint(paths: list[Path], settings: Settings, cwd: Path | None = None, *, debu
         state.sources.update(res.sources)
         state.linted += res.linted
         state.skipped += res.skipped
+        state.unreadable.extend(res.unreadable)
     findings = engine.finish(state.findings, state.sources)
     srcroot = _srcroot(cwd)
     return Report(findings=findings, rules=engine.enabled_rules(), files_linted=state.linted,
                   files_skipped=state.skipped, srcroot=str(srcroot), cwd=str(cwd), tool_version=__version__,
-                  sources=state.sources)
+                  sources=state.sources, unreadable=sorted(state.unreadable))
 
 
 @dataclass
@@ -209,6 +211,7 @@ class ModuleResult:
     sources: dict[str, str] = field(default_factory=dict)
     linted: int = 0
     skipped: int = 0
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # (path, why) of files that could not be read
 
 
 @dataclass
@@ -250,7 +253,8 @@ def lint_module(module: Module, engine: Engine, settings: Settings, shared: list
         key = cache.cache.key(parts)
         entry = cache.cache.get(key)
         if entry is not None:
-            return ModuleResult(load_findings(entry["findings"]), entry["sources"], entry["linted"], entry["skipped"])
+            return ModuleResult(load_findings(entry["findings"]), entry["sources"], entry["linted"], entry["skipped"],
+                                [(p, r) for p, r in entry.get("unreadable", [])])
     res = ModuleResult()
     items: list[Loaded] = []
     for f, data in sources:
@@ -264,6 +268,8 @@ def lint_module(module: Module, engine: Engine, settings: Settings, shared: list
             items.append(item)
         else:
             res.skipped += 1
+            if f.unreadable:
+                res.unreadable.append((f.display, f.reason))
     deps: dict[str, str | None] = {}
     if items:
         versions, present = _build_versions(module, settings, deps)
@@ -272,7 +278,7 @@ def lint_module(module: Module, engine: Engine, settings: Settings, shared: list
         from cfglint.cache import dump_findings
 
         cache.cache.put(key, {"findings": dump_findings(res.findings), "sources": res.sources, "linted": res.linted,
-                              "skipped": res.skipped, "deps": deps})
+                              "skipped": res.skipped, "unreadable": res.unreadable, "deps": deps})
     return res
 
 

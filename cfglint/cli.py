@@ -109,6 +109,11 @@ def check(
         if debug:
             raise
         _fail(f"internal error: {type(e).__name__}: {e} (run with --debug for details)")
+    if report.files_linted == 0 and report.unreadable:
+        # Nothing could be linted: a CI gate must not pass on files it never read.
+        shown = "; ".join(f"{p}: {why}" for p, why in report.unreadable[:5])
+        more = f" (and {len(report.unreadable) - 5} more)" if len(report.unreadable) > 5 else ""
+        _fail(f"nothing could be linted: {shown}{more}")
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     for i, f in enumerate(formats):
         if i < len(outputs):

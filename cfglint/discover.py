@@ -39,6 +39,7 @@ class SourceFile:
     module: Path  # module root (absolute)
     test: bool = False
     reason: str = ""  # why a file is skipped
+    unreadable: bool = False  # skipped because it could not be read as a text file (binary, not a regular file)
 
 
 @dataclass

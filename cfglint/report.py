@@ -18,6 +18,7 @@ class Report:
     cwd: str = "."  # absolute path that Span.path values are relative to
     tool_version: str = ""
     sources: dict[str, str] = field(default_factory=dict)  # Span.path -> decoded text, for excerpts
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # (path, why): skipped, not readable as text
 
     def count(self) -> dict[str, int]:
         out = {"error": 0, "warning": 0, "note": 0}

@@ -121,3 +121,23 @@ def test_rules_lists_every_rule_as_json() -> None:
     res = cfglint("rules", "--format", "json", cwd=ROOT)
     ids = [r["id"] for r in json.loads(res.stdout)]
     assert "TP001" in ids and ids == sorted(ids)
+
+
+def test_nothing_could_be_linted_exits_2(tmp_path: Path) -> None:
+    """Every candidate file is binary: exit 2 naming the files (twice: the cached run says the same), even with
+    --exit-zero; one readable file among them is a normal run; a tree with no configuration at all exits 0."""
+    (tmp_path / "application.properties").write_bytes(b"dubbo.protocol.threads=1\n\x00\x01\x02")
+    for _ in range(2):
+        res = cfglint("check", ".", "--exit-zero", cwd=tmp_path)
+        assert res.returncode == 2, res.stdout + res.stderr
+        assert res.stderr.strip() == ("cfglint: error: nothing could be linted: application.properties: binary file "
+                                      "(contains NUL bytes)")
+        assert res.stdout == ""
+    (tmp_path / "application.yml").write_text(GOOD_YAML)
+    res = cfglint("check", ".", cwd=tmp_path)
+    assert res.returncode == 0 and res.stderr == ""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "README.md").write_text("no configuration here\n")
+    res = cfglint("check", ".", cwd=empty)
+    assert res.returncode == 0 and "0 files" in res.stdout

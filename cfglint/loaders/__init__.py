@@ -12,12 +12,14 @@ from cfglint.span import Span
 class LoadError(Exception):
     """A file that cannot be read or parsed; ``line``/``col`` are 1-based (1 when unknown)."""
 
-    def __init__(self, message: str, line: int = 1, col: int = 1, *, skipped: bool = False) -> None:
+    def __init__(self, message: str, line: int = 1, col: int = 1, *, skipped: bool = False,
+                 unreadable: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.line = max(1, line)
         self.col = max(1, col)
         self.skipped = skipped  # a template or other non-config file: reported once, not an error
+        self.unreadable = unreadable  # skipped because it cannot be read as text at all (binary)
 
 
 @dataclass(slots=True)
@@ -65,7 +67,7 @@ def decode(data: bytes, fallbacks: tuple[str, ...] = ("utf-8", "gb18030", "latin
         for enc in ("utf-16-le", "utf-16-be"):
             if _looks_utf16(data, enc):
                 return data.decode(enc, errors="replace"), enc
-        raise LoadError("binary file (contains NUL bytes)", skipped=True)
+        raise LoadError("binary file (contains NUL bytes)", skipped=True, unreadable=True)
     for bom, enc in BOMS:
         if data.startswith(bom):
             return data.decode(enc, errors="replace"), enc
