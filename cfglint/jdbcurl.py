@@ -87,6 +87,8 @@ _MODES: Mapping[str, frozenset[str]] = MappingProxyType({
 
 _H2_NETWORK = frozenset({"tcp", "ssl"})
 _HSQLDB_NETWORK = frozenset({"hsql", "hsqls", "http", "https"})
+_PAREN_GROUP = re.compile(r"\(([^()]*)\)")
+_URL_ITEM = re.compile(r"[^?&]+")
 _FILL = "\x00"  # stands in for masked characters: never a separator, "=", "(" or ")"
 
 
@@ -228,7 +230,7 @@ def _mysql_host_blocks(raw: str, masked: str, addr: int, query: int) -> list[Par
     h1 = _find_outside_parens(masked, "/?", h0, query if query >= 0 else len(raw))
     h1 = (query if query >= 0 else len(raw)) if h1 < 0 else h1
     out: list[Param] = []
-    for m in re.finditer(r"\(([^()]*)\)", masked[h0:h1]):
+    for m in _PAREN_GROUP.finditer(masked[h0:h1]):
         out.extend(_pairs(raw, masked, h0 + m.start(1), h0 + m.end(1), ","))
     return out
 
@@ -574,7 +576,7 @@ class _DruidValue:
 def _druid_url_items(raw: str, name: str) -> list[tuple[str, int]]:
     """Druid's own URL scan: ``url.split("(\\?|&)")`` then ``item.startsWith(name + "=")``; (value, offset)."""
     out = []
-    for m in re.finditer(r"[^?&]+", raw):
+    for m in _URL_ITEM.finditer(raw):
         if m.group().startswith(name + "="):
             out.append((m.group()[len(name) + 1:], m.start() + len(name) + 1))
     return out
