@@ -19,6 +19,7 @@ class Report:
     tool_version: str = ""
     sources: dict[str, str] = field(default_factory=dict)  # Span.path -> decoded text, for excerpts
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (path, why): skipped, not readable as text
+    fail_on: str = "warning"  # the --fail-on threshold: formats that pass or fail per finding (JUnit) follow it
 
     def count(self) -> dict[str, int]:
         out = {"error": 0, "warning": 0, "note": 0}

@@ -381,12 +381,13 @@ def test_gitlab_code_quality(report: Report) -> None:
 
 def test_junit_parses_and_counts_match(report: Report) -> None:
     root = ET.fromstring(render("junit", report).encode("utf-8"))
-    assert root.tag == "testsuites" and root.get("tests") == "5" and root.get("failures") == "5"
+    # The CF003 note is below the default --fail-on (warning): a passing case, like the exit code says.
+    assert root.tag == "testsuites" and root.get("tests") == "5" and root.get("failures") == "4"
     suite = root.find("testsuite")
     assert suite is not None and suite.get("name") == "cfglint"
-    assert (suite.get("tests"), suite.get("failures")) == ("5", "5")
+    assert (suite.get("tests"), suite.get("failures")) == ("5", "4")
     cases = suite.findall("testcase")
-    assert len(cases) == 5 and len(suite.findall("testcase/failure")) == 5
+    assert len(cases) == 5 and len(suite.findall("testcase/failure")) == 4
     ds = cases[0]
     assert ds.get("classname") == A and ds.get("name") == "DS002 5:15"
     failure = ds.find("failure")
@@ -443,3 +444,16 @@ def test_render_imports_only_the_format_it_needs() -> None:
             "print(sorted(m for m in sys.modules if m.startswith('cfglint.formatters.')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "['cfglint.formatters.concise']"
+
+
+def test_junit_follows_fail_on(report: Report) -> None:
+    """Below --fail-on a finding is a passing case that still shows it (system-out): the report agrees with
+    the exit code."""
+    report.fail_on = "error"
+    errors = sum(f.severity.label == "error" for f in report.findings)
+    assert 0 < errors < len(report.findings)
+    suite = ET.fromstring(render("junit", report)).find("testsuite")
+    assert suite is not None and suite.get("failures") == str(errors)
+    passing = [c for c in suite.findall("testcase") if c.find("failure") is None]
+    assert len(passing) == len(report.findings) - errors
+    assert all(c.find("system-out") is not None and c.findtext("system-out") for c in passing)

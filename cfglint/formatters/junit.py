@@ -1,4 +1,5 @@
-"""JUnit XML for CI test-report views: one failing test case per finding, one passing case when clean.
+"""JUnit XML for CI test-report views: one test case per finding (failing at or above --fail-on), one
+passing case when clean.
 Built with ElementTree so markup characters are escaped; characters XML 1.0 cannot carry at all are
 replaced, so the document stays well-formed whatever a message quotes."""
 
@@ -7,7 +8,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from cfglint.findings import Finding
+from cfglint.findings import Finding, Severity
 from cfglint.formatters import one_line
 from cfglint.report import Report
 
@@ -27,14 +28,21 @@ def _body(f: Finding) -> str:
 
 
 def render(report: Report, *, color: bool = False) -> str:
+    """Findings at or above --fail-on are failing cases; those below it (notes, by default) are passing cases
+    that carry the finding in system-out, so the report agrees with the exit code."""
+    threshold = Severity.parse(report.fail_on)
     n = len(report.findings)
-    counts = {"tests": str(max(n, 1)), "failures": str(n), "errors": "0", "skipped": "0"}
+    failing = sum(f.severity >= threshold for f in report.findings)
+    counts = {"tests": str(max(n, 1)), "failures": str(failing), "errors": "0", "skipped": "0"}
     suites = ET.Element("testsuites", {"name": "cfglint", **counts})
     suite = ET.SubElement(suites, "testsuite", {"name": "cfglint", **counts})
     for f in report.findings:
         case = ET.SubElement(suite, "testcase", classname=_x(f.span.path), name=f"{f.rule} {f.span.line}:{f.span.col}")
-        failure = ET.SubElement(case, "failure", message=_x(one_line(f.message)), type=f.severity.label)
-        failure.text = _body(f)
+        if f.severity >= threshold:
+            failure = ET.SubElement(case, "failure", message=_x(one_line(f.message)), type=f.severity.label)
+            failure.text = _body(f)
+        else:
+            ET.SubElement(case, "system-out").text = _body(f)
     if not n:
         ET.SubElement(suite, "testcase", classname="cfglint", name="no findings")
     ET.indent(suites)
