@@ -12,7 +12,7 @@ import fnmatch
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from cfglint.checks import finding
@@ -524,7 +524,7 @@ class Judge:
     def _dubbo_prop(self, use: KeyUse, e: list[str], w: list[str]) -> Finding | None:
         v = self.version("dubbo")
         canon = ".".join(e)
-        legacy = {relaxed_key(k): r for k, r in DUBBO_LEGACY.items()}
+        legacy = _dubbo_legacy()
         if canon in legacy:
             if v is not None and v >= (2, 7):
                 return self._finding(use, f"`{use.key}` binds to nothing on Dubbo {vtext(v)}: it is a Dubbo 2.6 "
@@ -715,3 +715,9 @@ class Judge:
 
 def relaxed_key(key: str) -> str:
     return ".".join(relaxed(t) for t in key.split("."))
+
+
+@cache
+def _dubbo_legacy() -> dict[str, str]:
+    """DUBBO_LEGACY keyed by relaxed name (built once, not per key judged)."""
+    return {relaxed_key(k): r for k, r in DUBBO_LEGACY.items()}
