@@ -30,7 +30,12 @@ class RuleMeta:
     docs: str
     tags: tuple[str, ...] = ()
     options: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> {default, description}
-    examples: tuple[Example, ...] = ()
+    source: str = field(default="", compare=False)  # the rule's TOML file; examples are read from it on demand
+
+    @property
+    def examples(self) -> tuple[Example, ...]:
+        """Bad and good examples (tests, ``explain``): parsed on first use, not on every lint's start-up."""
+        return _examples(self.source) if self.source else ()
 
     @property
     def help_uri(self) -> str:
@@ -49,18 +54,13 @@ def rules_dir() -> Path:
     raise FileNotFoundError("cfglint rule metadata (rules/) not found next to the package")
 
 
-def _parse_rule(path: Path) -> RuleMeta:
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    examples = tuple(
-        Example(
-            kind=e["kind"],
-            description=e.get("description", ""),
-            files=dict(e["files"]),
-            expect=tuple(e.get("expect", ())),
-            options=dict(e.get("options", {})),
-        )
-        for e in data.get("examples", ())
-    )
+# Every rule file keeps its [[examples]] last: the header above them is all a lint run needs.
+_EXAMPLES = "\n[[examples]]"
+
+
+def _parse_rule(path: Path, text: str | None = None) -> RuleMeta:
+    text = path.read_text(encoding="utf-8") if text is None else text
+    data = tomllib.loads(text.split(_EXAMPLES, 1)[0])
     return RuleMeta(
         id=data["id"],
         name=data["name"],
@@ -69,7 +69,22 @@ def _parse_rule(path: Path) -> RuleMeta:
         docs=data.get("docs", "").strip(),
         tags=tuple(data.get("tags", ())),
         options=dict(data.get("options", {})),
-        examples=examples,
+        source=str(path),
+    )
+
+
+@cache
+def _examples(source: str) -> tuple[Example, ...]:
+    data = tomllib.loads(Path(source).read_text(encoding="utf-8"))
+    return tuple(
+        Example(
+            kind=e["kind"],
+            description=e.get("description", ""),
+            files=dict(e["files"]),
+            expect=tuple(e.get("expect", ())),
+            options=dict(e.get("options", {})),
+        )
+        for e in data.get("examples", ())
     )
 
 

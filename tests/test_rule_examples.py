@@ -42,3 +42,17 @@ def test_rule_example(meta, example, tmp_path: Path) -> None:
     got_loose = {g.rsplit(":", 1)[0] for g in got} if loose else set()
     assert (got - {g for g in got if g.rsplit(":", 1)[0] in loose}) == (want - loose), example.description
     assert loose <= got_loose, example.description
+
+
+def test_header_only_parse_matches_the_whole_file() -> None:
+    """all_rules() parses each rule file up to its first [[examples]] (start-up); that must lose nothing."""
+    import tomllib
+
+    from cfglint.registry import all_rules
+
+    for rid, meta in all_rules().items():
+        full = tomllib.loads(Path(meta.source).read_text(encoding="utf-8"))
+        assert (meta.id, meta.name, meta.summary, meta.docs, meta.tags, meta.options) == (
+            full["id"], full["name"], full["summary"], full.get("docs", "").strip(), tuple(full.get("tags", ())),
+            dict(full.get("options", {}))), rid
+        assert len(meta.examples) == len(full.get("examples", ())) >= 6, rid
