@@ -7,7 +7,7 @@ import os
 import re
 import stat
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -253,8 +253,10 @@ def lint_module(module: Module, engine: Engine, settings: Settings, shared: list
         key = cache.cache.key(parts)
         entry = cache.cache.get(key)
         if entry is not None:
-            return ModuleResult(load_findings(entry["findings"]), entry["sources"], entry["linted"], entry["skipped"],
-                                [(p, r) for p, r in entry.get("unreadable", [])])
+            try:
+                return _from_entry(entry, load_findings)
+            except Exception:
+                pass
     res = ModuleResult()
     items: list[Loaded] = []
     for f, data in sources:
@@ -280,6 +282,16 @@ def lint_module(module: Module, engine: Engine, settings: Settings, shared: list
         cache.cache.put(key, {"findings": dump_findings(res.findings), "sources": res.sources, "linted": res.linted,
                               "skipped": res.skipped, "unreadable": res.unreadable, "deps": deps})
     return res
+
+
+def _from_entry(entry: dict, load_findings: Callable[[list], list[Finding]]) -> ModuleResult:
+    """A cached module result, checked field by field (the file may have been edited or damaged)."""
+    sources, linted, skipped = entry["sources"], entry["linted"], entry["skipped"]
+    if not (isinstance(sources, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in sources.items())
+            and type(linted) is int and type(skipped) is int):
+        raise ValueError("malformed cache entry")
+    unreadable = [(str(p), str(r)) for p, r in entry.get("unreadable", [])]
+    return ModuleResult(load_findings(entry["findings"]), sources, linted, skipped, unreadable)
 
 
 # Below these sizes a pool's start-up and result transfer cost more than they save (bench/RESULTS.md).

@@ -88,7 +88,10 @@ class Cache:
             return None
         if not isinstance(entry, dict) or entry.get("format") != FORMAT:
             return None
-        for path, want in entry.get("deps", {}).items():
+        deps = entry.get("deps", {})
+        if not isinstance(deps, dict):
+            return None
+        for path, want in deps.items():
             if path not in current:
                 try:
                     current[path] = digest(Path(path).read_bytes())
@@ -170,6 +173,17 @@ def dump_findings(findings: list[Finding]) -> list[Any]:
 
 
 def load_findings(rows: list[Any]) -> list[Finding]:
-    return [Finding(rule=r, message=m, span=Span(*sp), severity=Severity(sev),
-                    related=tuple(Related(Span(*rs), rm) for rs, rm in rel), key=k)
-            for r, m, sp, sev, rel, k in rows]
+    """Findings from an entry; raises (TypeError, ValueError, ...) on anything not written by dump_findings."""
+    out = [Finding(rule=r, message=m, span=_load_span(sp), severity=Severity(sev),
+                   related=tuple(Related(_load_span(rs), rm) for rs, rm in rel), key=k)
+           for r, m, sp, sev, rel, k in rows]
+    if not all(isinstance(f.rule, str) and isinstance(f.message, str) and isinstance(f.key, str) for f in out):
+        raise ValueError("malformed finding")
+    return out
+
+
+def _load_span(v: Any) -> Span:
+    path, line, col, end_line, end_col = v
+    if not (isinstance(path, str) and all(type(x) is int for x in (line, col, end_line, end_col))):
+        raise ValueError("malformed span")
+    return Span(path, line, col, end_line, end_col)

@@ -113,13 +113,22 @@ def test_what_invalidates(tmp_path: Path, checked: Counter, change: str) -> None
     assert _out(again) == _out(fresh)
 
 
-def test_corrupt_entries_are_misses(tmp_path: Path) -> None:
+@pytest.mark.parametrize("bad", [
+    b"", b"{not json", b"\xff\xfe", b"[]", b'{"format": 1}', b'{"format": 1, "findings": 3}',
+    b'{"format": 1, "findings": [[1]], "sources": {}, "linted": 1, "skipped": 0}',
+    b'{"format": 1, "findings": [], "sources": 5, "linted": "x", "skipped": 0, "deps": 7}',
+    b'{"format": 1, "findings": [["TP001", "m", ["a", "1", 1, 1, 2], 3, [], "k"]], "sources": {}, "linted": 1, '
+    b'"skipped": 0}',
+    b'{"format": 1, "findings": [], "sources": {}, "linted": 1, "skipped": 0, "unreadable": 5}',
+])
+def test_corrupt_entries_are_misses(tmp_path: Path, bad: bytes) -> None:
     root, cache = tmp_path / "t", tmp_path / "c"
     _tree(root)
     cold = _out(lint([root], _settings(cache), cwd=root))
     entries = list((cache / "v1").rglob("*.json"))
-    for i, e in enumerate(entries):
-        e.write_bytes([b"", b"{not json", b'{"format": 1, "findings": 3}', b"\xff\xfe"][i % 4])
+    assert entries
+    for e in entries:
+        e.write_bytes(bad)
     assert _out(lint([root], _settings(cache), cwd=root)) == cold
     assert _out(lint([root], _settings(cache), cwd=root)) == cold  # rewritten entries are good again
 
