@@ -322,14 +322,26 @@ def _run_modules(modules: list[Module], engine: Engine, settings: Settings, shar
     import multiprocessing
     import sys
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     # fork is the cheap start on Linux (the parent has everything imported already); elsewhere the default.
     ctx = multiprocessing.get_context("fork") if sys.platform == "linux" else None
     # Small chunks keep both workers busy when module sizes vary; results come back in module order.
     chunk = max(1, len(modules) // (jobs * 8))
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
-                             initargs=(settings, shared, debug, cache)) as pool:
-        yield from pool.map(_work, modules, chunksize=chunk)
+    done = 0
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
+                                 initargs=(settings, shared, debug, cache)) as pool:
+            for res in pool.map(_work, modules, chunksize=chunk):
+                done += 1
+                yield res
+        return
+    except (BrokenProcessPool, NotImplementedError, PermissionError, OSError):
+        # No process pool here (sandboxes without /dev/shm or sem_open), or a worker was killed (the OOM killer):
+        # the modules not yet reported are linted in this process, so the run still ends with every finding.
+        pass
+    for m in modules[done:]:
+        yield lint_module(m, engine, settings, shared, debug, cache)
 
 
 _WORKER: dict[str, object] = {}

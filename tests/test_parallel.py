@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
+
+import pytest
 
 from cfglint.api import PARALLEL_MIN_FILES, PARALLEL_MIN_MODULES, effective_jobs, lint
 from cfglint.report import Report
@@ -54,3 +57,32 @@ def test_default_jobs_are_serial_for_small_inputs_and_cpus_for_large() -> None:
     assert effective_jobs(auto, 10_000, 1_000) >= 1
     assert effective_jobs(_settings(jobs=4), 3, 2) == 2  # explicit, capped at the number of modules
     assert effective_jobs(_settings(jobs=1), 10_000, 1_000) == 1
+
+
+def test_no_process_pool_or_a_killed_worker_falls_back_to_serial(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import concurrent.futures
+
+    import cfglint.api as api
+
+    _tree(tmp_path, 12)
+    serial = _out(lint([tmp_path], _settings(jobs=1), cwd=tmp_path))
+
+    class NoPool:
+        def __init__(self, *a: object, **k: object) -> None:
+            raise OSError(38, "Function not implemented")  # what sem_open gives where /dev/shm is missing
+
+    with monkeypatch.context() as m:
+        m.setattr(concurrent.futures, "ProcessPoolExecutor", NoPool)
+        assert _out(lint([tmp_path], _settings(jobs=2), cwd=tmp_path)) == serial
+
+    real = api.lint_module
+    parent = os.getpid()
+
+    def dies(module, *a, **k):  # type: ignore[no-untyped-def]
+        if module.root.name == "svc005" and os.getpid() != parent:
+            os._exit(9)  # a worker killed mid-run (forked workers see this patched function)
+        return real(module, *a, **k)
+
+    monkeypatch.setattr(api, "lint_module", dies)
+    assert _out(lint([tmp_path], _settings(jobs=2), cwd=tmp_path)) == serial
