@@ -40,17 +40,20 @@ def default_dir() -> Path:
 
 @cache
 def code_fingerprint() -> str:
-    """cfglint's version and the size and mtime of every file of the installed package: a changed rule, catalogue
-    or loader (even without a version bump, as in development) invalidates every entry."""
+    """cfglint's version and the size and mtime of every file of the package and of the rule files: a changed
+    rule, catalogue or loader (even without a version bump, as in development) invalidates every entry."""
+    from cfglint.registry import rules_dir
+
     h = hashlib.blake2b(f"{FORMAT}\0{__version__}\0{sys.version}".encode(), digest_size=16)
-    root = Path(__file__).resolve().parent
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
-        for name in sorted(filenames):
-            if name.endswith((".py", ".json", ".toml")):
-                st = os.stat(os.path.join(dirpath, name))
-                h.update(f"{os.path.relpath(os.path.join(dirpath, name), root)}\0{st.st_size}\0{st.st_mtime_ns}\0"
-                         .encode())
+    # The package, and the rule files (option defaults live there), which sit beside it in a checkout.
+    for root in dict.fromkeys((Path(__file__).resolve().parent, rules_dir().resolve())):
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+            for name in sorted(filenames):
+                if name.endswith((".py", ".json", ".toml")):
+                    full = os.path.join(dirpath, name)
+                    st = os.stat(full)
+                    h.update(f"{full}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
     return h.hexdigest()
 
 

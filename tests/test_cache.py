@@ -176,3 +176,21 @@ def test_cli_no_cache_flag_leaves_no_cache_directory(tmp_path: Path) -> None:
     assert not cache.exists()
     subprocess.run(cmd, cwd=root, env=env, check=True, capture_output=True, timeout=120)
     assert list(cache.rglob("*.json"))
+
+
+def test_code_fingerprint_covers_the_rule_files() -> None:
+    """Option defaults live in the rule files (beside the package in a checkout): editing one must invalidate."""
+    import cfglint.cache as c
+    from cfglint.registry import rules_dir
+
+    rule = next(rules_dir().glob("*.toml"))
+    st = rule.stat()
+    before = c.code_fingerprint()
+    try:
+        os.utime(rule, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+        c.code_fingerprint.cache_clear()
+        assert c.code_fingerprint() != before
+    finally:
+        os.utime(rule, ns=(st.st_atime_ns, st.st_mtime_ns))
+        c.code_fingerprint.cache_clear()
+    assert c.code_fingerprint() == before
