@@ -54,6 +54,15 @@ def code_fingerprint() -> str:
                     full = os.path.join(dirpath, name)
                     st = os.stat(full)
                     h.update(f"{full}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    # The parsers' own installs: an upgraded lxml or libyaml binding may word or place a parse error differently.
+    import importlib.util
+
+    for mod in ("lxml", "lxml.etree", "ruamel.yaml", "_ruamel_yaml", "javaproperties"):
+        with contextlib.suppress(ImportError, ValueError, OSError, TypeError):
+            spec = importlib.util.find_spec(mod)
+            if spec is not None and spec.origin:
+                st = os.stat(spec.origin)
+                h.update(f"{spec.origin}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
     return h.hexdigest()
 
 
