@@ -240,6 +240,31 @@ def test_namespaced_attributes_keep_their_written_prefix(tmp_path: Path) -> None
     assert attrs[("bean", "x:a")] == ("1", "1") and attrs[("y", "x:b")] == ("2", "2")
 
 
+def test_root_namespaced_attributes_and_markup_the_tag_scanner_skips(tmp_path: Path) -> None:
+    # Root attributes take their prefix from the root's declarations (two prefixes for one namespace: the
+    # innermost-declared wins, as deeper down). The start-tag scanner must step over a DOCTYPE internal subset,
+    # CDATA, PIs and comments that look like tags, and a '>' inside an attribute value.
+    xsi = "http://www.w3.org/2001/XMLSchema-instance"
+    text = ('<?xml version="1.0"?>\n<!DOCTYPE beans [ <!ELEMENT beans ANY> <!ATTLIST bean id CDATA "x>y"> ]>\n'
+            f'<beans xmlns="{SPRING_NS}" xmlns:xsi="{xsi}" xmlns:s="{xsi}"\n'
+            '       xsi:schemaLocation="a b" s:type="t">\n'
+            '  <!-- <bean id="commented"/> --><?pi <bean id="pi"?>\n'
+            '  <bean id="a" class="x>y"><![CDATA[ <bean id="cdata"/> ]]></bean>\n'
+            '  <bean\n    id="b"\n    p="2"/>\n'
+            '</beans>\n')
+    node = _load(tmp_path, "ctx.xml", text.encode(), "xml").node
+    root = node.root
+    assert set(root.attrs) == {"s:schemaLocation", "s:type"}  # s is declared last: it is the one in scope
+    assert _under(node.text, root.attrs["s:type"].value_span) == "t"
+    assert (root.span.line, root.span.col) == (3, 2)
+    beans = [el for el in root.iter() if el.local == "bean"]
+    assert [el.attrs["id"].value for el in beans] == ["a", "b"]
+    assert _under(node.text, beans[0].attrs["class"].value_span) == "x>y"
+    assert (beans[0].span.line, beans[0].span.col) == (6, 4)
+    assert (beans[1].attrs["p"].name_span.line, beans[1].attrs["p"].name_span.col) == (9, 5)
+    assert beans[1].line_end == 9
+
+
 def test_xml_comments_own_line_or_trailing(tmp_path: Path) -> None:
     text = (f'<beans xmlns="{SPRING_NS}">\n  <!-- own -->\n  <bean id="a"/> <!-- trailing -->\n'
             '\t<!-- tab own --><!-- second on the line -->\n</beans>\n')

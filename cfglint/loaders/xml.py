@@ -4,6 +4,7 @@ attribute and text positions (lxml only knows the line of each element)."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -22,32 +23,41 @@ _TEMPLATE = re.compile(
 
 
 class Attr:
-    """One attribute as written. Its spans are computed on first use: a Spring file has thousands of attributes
-    and the checks look at a few of them."""
+    """One attribute as written. Its spans are computed on first use, by scanning its element's start tag: a
+    Spring file has thousands of attributes and the checks look at a few of them."""
 
     __slots__ = ("_name_span", "_value_span", "_where", "name", "value")
 
     def __init__(self, name: str, value: str, name_span: Span | None = None, value_span: Span | None = None,
-                 where: tuple[LineIndex, str, int, int, int, int] | None = None) -> None:
+                 where: tuple[LineIndex, str, int, int] | None = None) -> None:
         self.name = name  # as written, e.g. "maxWait", "p:maxWait", "pool-size"
         self.value = value  # value after XML unescaping (from lxml)
         self._name_span = name_span
         self._value_span = value_span  # inside the quotes
-        self._where = where  # (index, path, name start, name end, value start, value end) offsets
+        self._where = where  # (index, path, start of the tag name, end of the start tag) offsets
+
+    def _locate(self) -> None:
+        idx, path, start, end = self._where  # type: ignore[misc]
+        found = _find_attr(idx.text, start, end, self.name)
+        if found is None:  # cannot happen for well-formed XML; point at the tag name rather than fail
+            tag = _NAME.match(idx.text, start)
+            self._name_span = self._value_span = idx.span(path, start, tag.end() if tag else start)
+            return
+        ns, ne, vs, ve = found
+        self._name_span = idx.span(path, ns, ne)
+        self._value_span = idx.span(path, vs, ve)
 
     @property
     def name_span(self) -> Span:
         if self._name_span is None:
-            idx, path, ns, ne, _, _ = self._where  # type: ignore[misc]
-            self._name_span = idx.span(path, ns, ne)
-        return self._name_span
+            self._locate()
+        return self._name_span  # type: ignore[return-value]
 
     @property
     def value_span(self) -> Span:
         if self._value_span is None:
-            idx, path, _, _, vs, ve = self._where  # type: ignore[misc]
-            self._value_span = idx.span(path, vs, ve)
-        return self._value_span
+            self._locate()
+        return self._value_span  # type: ignore[return-value]
 
     def __repr__(self) -> str:
         return f"Attr({self.name!r}, {self.value!r}, {self.name_span!r}, {self.value_span!r})"
@@ -59,6 +69,26 @@ class Attr:
                                                                              other.value_span)
 
     __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaces
+
+
+def _find_attr(text: str, start: int, end: int, name: str) -> tuple[int, int, int, int] | None:
+    """(name start, name end, value start, value end) of attribute ``name`` in the start tag whose name begins at
+    ``start`` and which ends before ``end``. A prefixed name matches by local part when the prefix written
+    differs from the one in scope (the same namespace bound twice)."""
+    tag = _NAME.match(text, start)
+    j = tag.end() if tag else start
+    local = name.rpartition(":")[2]
+    fallback = None
+    while True:
+        am = _ATTR.match(text, j, end)
+        if not am:
+            return fallback
+        written = am.group(1)
+        if written == name:
+            return am.start(1), am.end(1), am.start(2) + 1, am.end(2) - 1
+        if fallback is None and written.rpartition(":")[2] == local and not written.startswith("xmlns"):
+            fallback = am.start(1), am.end(1), am.start(2) + 1, am.end(2) - 1
+        j = am.end()
 
 
 @dataclass(slots=True, eq=False)
@@ -113,71 +143,31 @@ class XmlDoc:
     elements: list[XElem] = field(default_factory=list)  # every element in document order (root.iter(), kept)
 
 
-@dataclass(slots=True)
-class _Tag:
-    name: str
-    start: int  # offset of the name
-    end: int  # offset just after '>'
-    attrs: list[tuple[str, int, int, int, int]]  # name, name_start, name_end, value_start, value_end
+# Every piece of markup that starts with '<', in one pass of the regex engine. Group 1 is a start tag's name; the
+# others are skipped. A DOCTYPE may carry an internal subset in brackets, whose declarations contain '>'.
+_MARKUP = re.compile(
+    r"""<!--(.*?)(?:-->|\Z)"""
+    r"""|<!\[CDATA\[.*?(?:\]\]>|\Z)"""
+    r"""|<\?.*?(?:\?>|\Z)"""
+    r"""|<!(?:[^\[>"']|"[^"]*"|'[^']*'|\[(?:[^\]"']|"[^"]*"|'[^']*')*\])*>?"""
+    r"""|</[^>]*>?"""
+    r"""|<([^\s/>]+)(?:[^>"']+|"[^"]*"|'[^']*')*>?""",
+    re.S,
+)
 
 
-def _scan(text: str) -> tuple[list[_Tag], list[tuple[int, int]]]:
-    """Start tags and comments in document order, skipping CDATA, PIs and DOCTYPE."""
-    tags: list[_Tag] = []
+def _scan(text: str) -> tuple[list[tuple[str, int, int]], list[tuple[int, int]]]:
+    """Start tags as (name, offset of the name, offset just after '>') and comment bodies as (start, end), in
+    document order, skipping CDATA, PIs and DOCTYPE."""
+    tags: list[tuple[str, int, int]] = []
     comments: list[tuple[int, int]] = []
-    n = len(text)
-    i = text.find("<")
-    while 0 <= i < n:
-        if text.startswith("<!--", i):
-            j = text.find("-->", i + 4)
-            j = n if j < 0 else j
-            comments.append((i + 4, j))
-            i = text.find("<", j + 3)
-            continue
-        if text.startswith("<![CDATA[", i):
-            j = text.find("]]>", i)
-            i = text.find("<", n if j < 0 else j + 3)
-            continue
-        if text.startswith("<?", i):
-            j = text.find("?>", i)
-            i = text.find("<", n if j < 0 else j + 2)
-            continue
-        if text.startswith("<!", i):  # DOCTYPE, possibly with an internal subset
-            depth, j = 0, i + 2
-            while j < n:
-                c = text[j]
-                if c == "[":
-                    depth += 1
-                elif c == "]":
-                    depth -= 1
-                elif c == ">" and depth <= 0:
-                    break
-                elif c in "\"'":
-                    k = text.find(c, j + 1)
-                    j = n if k < 0 else k
-                j += 1
-            i = text.find("<", j)
-            continue
-        if text.startswith("</", i):
-            j = text.find(">", i)
-            i = text.find("<", n if j < 0 else j)
-            continue
-        m = _NAME.match(text, i + 1)
-        if not m:
-            i = text.find("<", i + 1)
-            continue
-        tag = _Tag(m.group(0), m.start(), 0, [])
-        j = m.end()
-        while True:
-            am = _ATTR.match(text, j)
-            if not am:
-                break
-            tag.attrs.append((am.group(1), am.start(1), am.end(1), am.start(2) + 1, am.end(2) - 1))
-            j = am.end()
-        k = text.find(">", j)
-        tag.end = n if k < 0 else k + 1
-        tags.append(tag)
-        i = text.find("<", tag.end)
+    append = tags.append
+    for m in _MARKUP.finditer(text):
+        name = m.group(2)
+        if name is not None:
+            append((name, m.start(2), m.end()))
+        elif m.start(1) >= 0:
+            comments.append((m.start(1), m.end(1)))
     return tags, comments
 
 
@@ -233,49 +223,71 @@ def load_xml(path: str, data: bytes) -> XmlDoc:
     idx = LineIndex(text)
     tags, comment_ranges = _scan(text)
     elements = list(root_el.iter(etree.Element))  # elements only (no comments or PIs), in document order
-    names = [_split(el.tag) for el in elements]
-    for el, (_, local) in zip(elements, names, strict=True):
+    split: dict[str, tuple[str, str]] = {}  # a file repeats a handful of tag names thousands of times
+    names = []
+    counts = []
+    for el in elements:
+        tag = el.tag
+        name = split.get(tag)
+        if name is None:
+            name = split[tag] = _split(tag)
+        names.append(name)
         n_attrs = len(el.attrib)
         if n_attrs > MAX_ATTRS:
-            raise LoadError(f"element <{local}> has {n_attrs} attributes (more than {MAX_ATTRS}); "
+            raise LoadError(f"element <{name[1]}> has {n_attrs} attributes (more than {MAX_ATTRS}); "
                             "file not linted", el.sourceline or 1)
-    prefixes = _attr_prefixes(root_el)
+        counts.append(n_attrs)
+    # Which prefix each namespaced attribute was written with. Nearly every Spring file has one, xsi:schemaLocation
+    # on the root, where the root's own declarations answer; the document walk runs only for attributes deeper down.
+    prefixes: dict[tuple[int, str], str] | None = None
     aligned = len(tags) == len(elements) and all(
-        local == t.name.rpartition(":")[2] for (_, local), t in zip(names, tags, strict=True)
+        local == t[0].rpartition(":")[2] for (_, local), t in zip(names, tags, strict=True)
     )
     converted: dict[int, XElem] = {}
     namespaces: set[str] = set()
     order: list[XElem] = []
     n_text = len(text)
+    starts = idx.starts
+    n_lines = len(starts)
     for i, el in enumerate(elements):
         ns, local = names[i]
         namespaces.add(ns)
         raw_text = el.text
         stripped = raw_text.strip() if raw_text else ""
         if aligned:
-            t = tags[i]
-            span = idx.span(path, t.start, t.start + len(t.name))
+            tname, t_start, t_end = tags[i]
+            line = bisect_right(starts, t_start)
+            col = t_start - starts[line - 1] + 1
+            span = Span(path, line, col, line, col + len(tname))
             attrs = {}
-            if t.attrs:
-                values = {(_unqualify(k, el, prefixes) if k[0] == "{" else k): v for k, v in el.items()}
-                for name, ns0, ne0, vs, ve in t.attrs:
-                    v = values.get(name)
-                    if v is None and name.startswith("xmlns"):
-                        continue  # namespace declarations are not attributes
-                    attrs[name] = Attr(name, v or "", where=(idx, path, ns0, ne0, vs, ve))
+            if counts[i]:
+                where = (idx, path, t_start, t_end)
+                for qn, v in el.items():
+                    if qn[0] == "{":
+                        aname = _root_attr_name(qn, el) if i == 0 and prefixes is None else None
+                        if aname is None:
+                            if prefixes is None:
+                                prefixes = _attr_prefixes(root_el)
+                            aname = _unqualify(qn, el, prefixes)
+                    else:
+                        aname = qn
+                    attrs[aname] = Attr(aname, v, where=where)
             text_span = None
             if stripped:
-                raw_end = text.find("<", t.end)
+                raw_end = text.find("<", t_end)
                 raw_end = n_text if raw_end < 0 else raw_end
-                seg = text[t.end:raw_end]
+                seg = text[t_end:raw_end]
                 lead = len(seg) - len(seg.lstrip())
-                s_end = t.end + len(seg.rstrip())
-                text_span = idx.span(path, t.end + lead, max(t.end + lead, s_end))
-            line_end = idx.pos(max(t.end - 1, 0))[0]
+                s_end = t_end + len(seg.rstrip())
+                text_span = idx.span(path, t_end + lead, max(t_end + lead, s_end))
+            last = t_end - 1 if t_end else 0
+            line_end = line if line == n_lines or last < starts[line] else bisect_right(starts, last)
         else:
             line = el.sourceline or 1
             span = Span(path, line, 1, line, 1)
             attrs = {}
+            if prefixes is None:
+                prefixes = _attr_prefixes(root_el)
             for qn, v in el.items():
                 aname = _unqualify(qn, el, prefixes)
                 attrs[aname] = Attr(aname, v, span, span)
@@ -339,6 +351,18 @@ def _attr_prefixes(root: object) -> dict[tuple[int, str], str]:
                 bound[prefix].pop()
                 by_uri[uri].pop()
     return out
+
+
+def _root_attr_name(qname: str, root: object) -> str | None:
+    """The written name of a namespaced attribute of the root element, from the root's own declarations; None
+    when two prefixes name its namespace there (then the document walk decides, as for any element)."""
+    ns, local = _split(qname)
+    if ns == _XML_NS:
+        return f"xml:{local}"
+    found = [p for p, uri in root.nsmap.items() if uri == ns and p]  # type: ignore[attr-defined]
+    if len(found) > 1:
+        return None
+    return f"{found[0]}:{local}" if found else local
 
 
 def _unqualify(qname: str, el: object, prefixes: dict[tuple[int, str], str]) -> str:
