@@ -29,23 +29,23 @@ class Attr:
     __slots__ = ("_name_span", "_value_span", "_where", "name", "value")
 
     def __init__(self, name: str, value: str, name_span: Span | None = None, value_span: Span | None = None,
-                 where: tuple[LineIndex, str, int, int] | None = None) -> None:
+                 where: tuple[LineIndex, str, int, int, dict[str, Attr]] | None = None) -> None:
         self.name = name  # as written, e.g. "maxWait", "p:maxWait", "pool-size"
         self.value = value  # value after XML unescaping (from lxml)
         self._name_span = name_span
         self._value_span = value_span  # inside the quotes
-        self._where = where  # (index, path, start of the tag name, end of the start tag) offsets
+        self._where = where  # (index, path, tag name start, start tag end, the element's attributes)
 
     def _locate(self) -> None:
-        idx, path, start, end = self._where  # type: ignore[misc]
-        found = _find_attr(idx.text, start, end, self.name)
-        if found is None:  # cannot happen for well-formed XML; point at the tag name rather than fail
+        """Scan the start tag once and place every attribute of the element (the checks that ask for one
+        attribute's position usually ask for its siblings' too)."""
+        idx, path, start, end, siblings = self._where  # type: ignore[misc]
+        for a, (ns, ne, vs, ve) in _place_attrs(idx.text, start, end, siblings):
+            a._name_span = idx.span(path, ns, ne)
+            a._value_span = idx.span(path, vs, ve)
+        if self._name_span is None:  # cannot happen for well-formed XML; point at the tag name rather than fail
             tag = _NAME.match(idx.text, start)
             self._name_span = self._value_span = idx.span(path, start, tag.end() if tag else start)
-            return
-        ns, ne, vs, ve = found
-        self._name_span = idx.span(path, ns, ne)
-        self._value_span = idx.span(path, vs, ve)
 
     @property
     def name_span(self) -> Span:
@@ -71,24 +71,36 @@ class Attr:
     __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaces
 
 
-def _find_attr(text: str, start: int, end: int, name: str) -> tuple[int, int, int, int] | None:
-    """(name start, name end, value start, value end) of attribute ``name`` in the start tag whose name begins at
-    ``start`` and which ends before ``end``. A prefixed name matches by local part when the prefix written
-    differs from the one in scope (the same namespace bound twice)."""
+def _place_attrs(text: str, start: int, end: int, attrs: dict[str, Attr]
+                 ) -> list[tuple[Attr, tuple[int, int, int, int]]]:
+    """Each attribute of ``attrs`` with (name start, name end, value start, value end) in the start tag whose name
+    begins at ``start`` and which ends before ``end``. A prefixed name written with another prefix than the one in
+    scope (one namespace bound to two prefixes) is matched by its local part."""
     tag = _NAME.match(text, start)
     j = tag.end() if tag else start
-    local = name.rpartition(":")[2]
-    fallback = None
+    out = []
+    unmatched: list[tuple[str, tuple[int, int, int, int]]] = []
+    placed: set[str] = set()
     while True:
         am = _ATTR.match(text, j, end)
         if not am:
-            return fallback
+            break
         written = am.group(1)
-        if written == name:
-            return am.start(1), am.end(1), am.start(2) + 1, am.end(2) - 1
-        if fallback is None and written.rpartition(":")[2] == local and not written.startswith("xmlns"):
-            fallback = am.start(1), am.end(1), am.start(2) + 1, am.end(2) - 1
+        where = (am.start(1), am.end(1), am.start(2) + 1, am.end(2) - 1)
+        a = attrs.get(written)
+        if a is not None:
+            out.append((a, where))
+            placed.add(written)
+        elif not written.startswith("xmlns"):
+            unmatched.append((written.rpartition(":")[2], where))
         j = am.end()
+    for name, a in attrs.items():
+        if name not in placed:
+            local = name.rpartition(":")[2]
+            hit = next((w for loc, w in unmatched if loc == local), None)
+            if hit is not None:
+                out.append((a, hit))
+    return out
 
 
 @dataclass(slots=True, eq=False)
@@ -261,7 +273,7 @@ def load_xml(path: str, data: bytes) -> XmlDoc:
             span = Span(path, line, col, line, col + len(tname))
             attrs = {}
             if counts[i]:
-                where = (idx, path, t_start, t_end)
+                where = (idx, path, t_start, t_end, attrs)
                 for qn, v in el.items():
                     if qn[0] == "{":
                         aname = _root_attr_name(qn, el) if i == 0 and prefixes is None else None
