@@ -240,7 +240,26 @@ def open_cache(settings: Settings, shared: list[Loaded], debug: bool) -> RunCach
 def lint_module(module: Module, engine: Engine, settings: Settings, shared: list[Loaded],
                 debug: bool = False, cache: RunCache | None = None) -> ModuleResult:
     """Load, model and check one module: the unit of work, serial or in a worker process, answered from the
-    cache when nothing it depends on has changed."""
+    cache when nothing it depends on has changed.
+
+    The cyclic garbage collector is paused while a module is linted and its young generation collected once
+    after: a module allocates hundreds of thousands of small objects, and the collections those allocations
+    triggered (each also walking the survivors of earlier modules) took a sixth of a cold run. Everything a
+    module builds is garbage when it returns, except its findings."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _lint_module(module, engine, settings, shared, debug, cache)
+    finally:
+        if enabled:
+            gc.enable()
+            gc.collect(0)
+
+
+def _lint_module(module: Module, engine: Engine, settings: Settings, shared: list[Loaded],
+                 debug: bool, cache: RunCache | None) -> ModuleResult:
     sources = [(f, read_source(f, settings.max_file_size)) for f in module.files]
     key = None
     if cache is not None:
