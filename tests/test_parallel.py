@@ -86,3 +86,18 @@ def test_no_process_pool_or_a_killed_worker_falls_back_to_serial(tmp_path: Path,
 
     monkeypatch.setattr(api, "lint_module", dies)
     assert _out(lint([tmp_path], _settings(jobs=2), cwd=tmp_path)) == serial
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_lint_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path, enabled: bool) -> None:
+    # lint_module pauses the cyclic GC per module; a library caller's setting must survive it.
+    import gc
+
+    _tree(tmp_path, 3)
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        lint([tmp_path], _settings(jobs=1, cache=False), cwd=tmp_path)
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
