@@ -230,11 +230,21 @@ def open_cache(settings: Settings, shared: list[Loaded], debug: bool) -> RunCach
     from cfglint.cache import Cache, code_fingerprint, default_dir
 
     directory = Path(settings.cache_dir) if settings.cache_dir else default_dir()
-    run_key = code_fingerprint() + settings.model_dump_json(exclude={"jobs", "cache", "cache_dir"})
+    run_key = code_fingerprint() + _settings_key(settings)
     h = hashlib.blake2b(digest_size=16)
     for item in shared:
         h.update(f"{item.file.display}\0{item.text}\0".encode("utf-8", "surrogatepass"))
     return RunCache(Cache(directory, run_key), h.hexdigest())
+
+
+def _settings_key(settings: Settings) -> str:
+    """The settings that change findings, as canonical JSON. Not ``model_dump_json``: serialising would build the
+    Settings schema (and load pydantic's plugin machinery), ~30 ms of a one-file run's start-up."""
+    import json
+
+    skip = {"jobs", "cache", "cache_dir", "config_path"}  # how the run goes, not what it finds
+    values = {name: getattr(settings, name) for name in type(settings).model_fields if name not in skip}
+    return json.dumps(values, sort_keys=True, default=str)
 
 
 def lint_module(module: Module, engine: Engine, settings: Settings, shared: list[Loaded],

@@ -194,3 +194,18 @@ def test_code_fingerprint_covers_the_rule_files() -> None:
         os.utime(rule, ns=(st.st_atime_ns, st.st_mtime_ns))
         c.code_fingerprint.cache_clear()
     assert c.code_fingerprint() == before
+
+
+def test_settings_key_covers_every_setting_that_changes_findings() -> None:
+    # The cache key must move with any setting that changes findings, including fields added later.
+    from cfglint.api import _settings_key
+    from cfglint.settings import Settings
+
+    base = Settings.model_construct()
+    key = _settings_key(base)
+    for name in Settings.model_fields:
+        if name in ("jobs", "cache", "cache_dir", "config_path"):
+            continue
+        assert f'"{name}"' in key
+    assert _settings_key(Settings.model_construct(select=["TP"])) != key
+    assert _settings_key(Settings.model_construct(jobs=7, cache=False, cache_dir="/x")) == key
