@@ -140,6 +140,11 @@ def parse_source(f: SourceFile, data: bytes, debug: bool = False) -> Loaded:
     return out
 
 
+# Build files read during one lint() run, with their digests: every module of a monorepo reads the same parent
+# and aggregator poms. Cleared when a run starts, so a long-lived process sees edits between runs.
+_BUILD_READS: dict[str, tuple[bytes | None, str | None]] = {}
+
+
 def _build_versions(module: Module, settings: Settings, deps: dict[str, str | None] | None = None,
                     ) -> tuple[dict[str, tuple[int, ...]], set[str]]:
     """Library versions and presence from the module's build file (and its parents, BOMs); every file read is
@@ -151,15 +156,18 @@ def _build_versions(module: Module, settings: Settings, deps: dict[str, str | No
             from cfglint.loaders.build import build_facts
 
             def read(p: str) -> bytes | None:
-                try:
-                    data: bytes | None = Path(p).read_bytes()
-                except OSError:
-                    data = None
-                if deps is not None:
+                hit = _BUILD_READS.get(p)
+                if hit is None:
+                    try:
+                        data: bytes | None = Path(p).read_bytes()
+                    except OSError:
+                        data = None
                     from cfglint.cache import digest
 
-                    deps[p] = digest(data)
-                return data
+                    hit = _BUILD_READS[p] = (data, digest(data))
+                if deps is not None:
+                    deps[p] = hit[1]
+                return hit[0]
 
             facts = build_facts(str(module.build_file), read)
             versions = {k: v.parts for k, v in facts.versions.items() if v.parts}
@@ -180,6 +188,7 @@ def lint(paths: list[Path], settings: Settings, cwd: Path | None = None, *, debu
     from cfglint.engine import Engine
 
     cwd = (cwd or Path.cwd()).absolute()
+    _BUILD_READS.clear()
     files = walk(paths or [Path(".")], cwd, exclude=tuple(settings.exclude), include_tests=settings.include_tests,
                  respect_gitignore=settings.respect_gitignore, expand_modules=settings.expand_modules)
     engine = Engine(settings)  # option errors surface here, before any worker starts
@@ -195,6 +204,7 @@ def lint(paths: list[Path], settings: Settings, cwd: Path | None = None, *, debu
         state.linted += res.linted
         state.skipped += res.skipped
         state.unreadable.extend(res.unreadable)
+    _BUILD_READS.clear()
     findings = engine.finish(state.findings, state.sources)
     srcroot = _srcroot(cwd)
     return Report(findings=findings, rules=engine.enabled_rules(), files_linted=state.linted,
