@@ -40,9 +40,17 @@ class Attr:
         """Scan the start tag once and place every attribute of the element (the checks that ask for one
         attribute's position usually ask for its siblings' too)."""
         idx, path, start, end, siblings = self._where  # type: ignore[misc]
+        starts = idx.starts
+        line = bisect_right(starts, start)
+        first = starts[line - 1]
+        after = starts[line] if line < len(starts) else len(idx.text) + 1  # where the tag's first line ends
         for a, (ns, ne, vs, ve) in _place_attrs(idx.text, start, end, siblings):
-            a._name_span = idx.span(path, ns, ne)
-            a._value_span = idx.span(path, vs, ve)
+            if ve < after:  # the whole attribute on the tag's first line: no search needed
+                a._name_span = Span(path, line, ns - first + 1, line, ne - first + 1)
+                a._value_span = Span(path, line, vs - first + 1, line, ve - first + 1)
+            else:
+                a._name_span = idx.span(path, ns, ne)
+                a._value_span = idx.span(path, vs, ve)
         if self._name_span is None:  # cannot happen for well-formed XML; point at the tag name rather than fail
             tag = _NAME.match(idx.text, start)
             self._name_span = self._value_span = idx.span(path, start, tag.end() if tag else start)
