@@ -298,6 +298,13 @@ def _lint_module(module: Module, engine: Engine, settings: Settings, shared: lis
                 pass
     res = ModuleResult()
     items: list[Loaded] = []
+    if module.build_file is not None:
+        build = str(module.build_file)
+        for f, data in sources:  # the module's own build file is among its files: do not read it twice
+            if isinstance(data, bytes) and str(f.path) == build and build not in _BUILD_READS:
+                from cfglint.cache import digest
+
+                _BUILD_READS[build] = (data, digest(data))
     for f, data in sources:
         item = data if isinstance(data, Loaded) else parse_source(f, data, debug)
         if item.error is not None:
