@@ -125,14 +125,13 @@ def _git_ignored(paths: list[Path], root: Path) -> set[Path]:
     if not paths:
         return set()
     try:
-        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=root, capture_output=True,
-                             text=True, timeout=10)
-        if top.returncode != 0:
-            return set()
         data = "\0".join(str(p) for p in paths) + "\0"
+        # One git process: check-ignore exits 0 (some ignored), 1 (none), or 128 outside a repository.
         res = subprocess.run(["git", "check-ignore", "-z", "--stdin"], cwd=root, input=data,
                              capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.SubprocessError):
+        return set()
+    if res.returncode not in (0, 1):
         return set()
     return {Path(p) for p in res.stdout.split("\0") if p}
 
