@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
+
+import pytest
 
 from cfglint.discover import classify, group, walk
 
@@ -64,3 +68,19 @@ def test_exclude_patterns(tmp_path: Path) -> None:
     _touch(tmp_path, "app/application.yml", "a: 1\n")
     files = walk([tmp_path], tmp_path, exclude=("legacy",), respect_gitignore=False)
     assert [f.display for f in files] == ["app/application.yml"]
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_walk_respects_gitignore_inside_a_repository_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _touch(tmp_path, "svc/src/main/resources/application.yml", "a: 1\n")
+    _touch(tmp_path, "gen/src/main/resources/application.yml", "a: 1\n")
+    _touch(tmp_path, ".gitignore", "gen/\n")
+
+    def names() -> list[str]:
+        return sorted(f.display for f in walk([tmp_path], tmp_path) if f.display.endswith(".yml"))
+
+    both = ["gen/src/main/resources/application.yml", "svc/src/main/resources/application.yml"]
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))  # not a repository around tmp
+    assert names() == both  # not a repository: .gitignore means nothing to git
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True, capture_output=True)
+    assert names() == ["svc/src/main/resources/application.yml"]
