@@ -91,12 +91,21 @@ class PropertySpace:
             file_profile = profile_of_file(f.path)
             if file_profile:
                 self.profiles.add(file_profile)
+            doc_scopes: dict[int, list[str | None]] = {}  # per YAML document: the profiles it applies to
+            for doc, expr in f.doc_profiles.items():
+                names = profile_names(expr)
+                self.profiles.update(names)
+                if names:
+                    doc_scopes[doc] = list(names)
+            default_scopes: list[str | None] = [file_profile]
+            defs = self.defs
             for e in f.entries:
-                names = profile_names(f.doc_profiles.get(e.doc, ()))
-                scopes: list[str | None] = list(names) if names else [file_profile]
-                self.profiles.update(n for n in names)
+                scopes = doc_scopes.get(e.doc, default_scopes)
                 rank = rank_base * 10_000 + e.doc
-                bucket = self.defs.setdefault(canon(e.key), [])
+                key = canon(e.key)
+                bucket = defs.get(key)
+                if bucket is None:
+                    bucket = defs[key] = []
                 for scope in scopes:
                     bucket.append(Def(e.key, e.value, e.key_span, e.value_span, scope, rank))
         # Prefix queries run once per datasource / protocol block: a sorted index keeps them logarithmic
