@@ -709,6 +709,13 @@ def _med(s: dict[str, Any], key: str = "walls") -> float | None:
     return statistics.median(v) if v else None
 
 
+def _best(s: dict[str, Any], key: str = "walls") -> float | None:
+    """The fastest run: on a shared machine noise only ever adds time, so the minimum is the steadier estimate
+    of what the work itself costs (timeit's reasoning). Reported beside the medians, never instead of them."""
+    v = s[key] if key in ("walls", "cpu") else s["extra"].get(key)
+    return min(v) if v else None
+
+
 def _other(s: dict[str, Any]) -> str:
     v = _med(s, "other_share")
     return "–" if v is None else f"{v * 100:.0f}%"
@@ -955,7 +962,8 @@ def render(data: dict[str, Any]) -> str:
         add("")
 
     add("## Targets\n")
-    add("Reported, not asserted.\n")
+    add("Reported, not asserted. Verdicts use the medians; \"best runs\" compares the fastest run of each series, "
+        "the steadier estimate on a shared machine, where noise only ever adds time.\n")
     add("| target | measured | met |\n|---|---|---|")
     for t in data.get("targets", []):
         add(f"| {t['target']} | {t['measured']} | {t['met']} |")
@@ -982,8 +990,11 @@ def targets(data: dict[str, Any]) -> list[dict[str, str]]:
         r2 = (j1 - st) / floor if st else None
         fc, jc = _med(S["floor"], "cpu"), _med(S["cfglint_j1"], "cpu")
         de, wa = _med(S["cfglint_default"]), _med(S["cfglint_warm"]) if "cfglint_warm" in S else None
+        bf, bj = _best(S["floor"]), _best(S["cfglint_j1"])
+        best = f" (best runs: {bj / bf:.2f}×)" if bf and bj else ""
         out.append({"target": "single process full lint ≤ 1.5× parse floor",
-                    "measured": f"cold `--jobs 1` {r:.2f}× end to end" + (f", {r2:.2f}× without start-up" if r2 else "")
+                    "measured": f"cold `--jobs 1` {r:.2f}× end to end{best}"
+                    + (f", {r2:.2f}× without start-up" if r2 else "")
                     + (f", {jc / fc:.2f}× in CPU time" if fc and jc else "")
                     + (f"; cold default jobs {de / floor:.2f}×" if de else "")
                     + (f"; warm result cache {wa / floor:.2f}×" if wa else ""),
@@ -995,7 +1006,9 @@ def targets(data: dict[str, Any]) -> list[dict[str, str]]:
     if sc and "2000" in sc:
         ss = sc["2000"]["series"]
         a, b = _med(ss["cfglint_j1"]), _med(ss["cfglint_default"])
-        sp = f"2000 services: {a / b:.2f}× with 2 workers" if a and b else "–"
+        ba, bb = _best(ss["cfglint_j1"]), _best(ss["cfglint_default"])
+        sp = (f"2000 services: {a / b:.2f}× with 2 workers" + (f" (best runs: {ba / bb:.2f}×)" if ba and bb else "")
+              if a and b else "–")
         ok = (a / b >= 1.7) if a and b else None
     elif j1 and j2:
         sp = f"{data['manifest']['services']} services: {j1 / j2:.2f}× with `--jobs 2`"
@@ -1007,7 +1020,9 @@ def targets(data: dict[str, Any]) -> list[dict[str, str]]:
     ident = "byte-identical" if len(digests) == 1 else (f"{len(digests)} different outputs" if digests else "–")
     out.append({"target": "`--jobs N` near-linear speed-up on large trees (≥ 1.7× on 2 cores), identical output",
                 "measured": f"{sp}; output {ident}", "met": met(None if ok is None else ok and len(digests) == 1)})
-    out.append({"target": "start-up of `cfglint check one-file.yml` ≤ 0.25 s", "measured": _fmt_s(st),
+    st_min = data.get("startup", {}).get("cfglint check application.yml", {}).get("min")
+    out.append({"target": "start-up of `cfglint check one-file.yml` ≤ 0.25 s",
+                "measured": _fmt_s(st) + (f" (fastest run: {_fmt_s(st_min)})" if st_min else ""),
                 "met": met(None if st is None else st <= 0.25)})
     pe = data.get("peers") or {}
     ser = pe.get("series", {})
@@ -1015,7 +1030,9 @@ def targets(data: dict[str, Any]) -> list[dict[str, str]]:
     sg = ser.get("semgrep")
     if sg and sg["walls"] and base:
         r = _med(sg) / base
-        out.append({"target": "≥ 10× faster than semgrep", "measured": f"semgrep / cfglint = {r:.1f}×",
+        bs, bc = _best(sg), _best(S["cfglint_default"])
+        best = f" (best runs: {bs / bc:.1f}×)" if bs and bc else ""
+        out.append({"target": "≥ 10× faster than semgrep", "measured": f"semgrep / cfglint = {r:.1f}×{best}",
                     "met": met(r >= 10)})
     else:
         out.append({"target": "≥ 10× faster than semgrep",
@@ -1025,8 +1042,10 @@ def targets(data: dict[str, Any]) -> list[dict[str, str]]:
     if yl and yl["walls"] and base:
         r_all = _med(yl) / base
         r_yo = _med(yl) / _med(yo) if yo and yo["walls"] else None
+        b_yo = _best(yl) / _best(yo) if yo and yo["walls"] else None  # type: ignore[operator]
         out.append({"target": "≥ 5× faster than yamllint",
-                    "measured": (f"yamllint / cfglint on the same YAML files = {r_yo:.1f}×; " if r_yo else "")
+                    "measured": (f"yamllint / cfglint on the same YAML files = {r_yo:.1f}× (best runs: {b_yo:.1f}×); "
+                                 if r_yo and b_yo else "")
                     + f"yamllint (YAML only) / cfglint (whole tree) = {r_all:.1f}×",
                     "met": met((r_yo or r_all) >= 5)})
     else:

@@ -92,40 +92,40 @@ def classify(path: Path, head: bytes) -> tuple[str, str]:
     return "skip", "YAML that is not Spring configuration"
 
 
-def _module_root(path: Path, root: Path, build_dirs: dict[str, str | None],
-                 roots: dict[str, Path] | None = None) -> tuple[Path, bool]:
-    parts = path.parts
+def _module_root(fs: str, top: str, build_dirs: dict[str, str | None], roots: dict[str, Path]) -> tuple[Path, bool]:
+    """(module root, is test source) of the file ``fs``: the nearest directory up to ``top`` with a build file, else
+    the directory above src/main or src/test, else the file's directory. Strings throughout: building a Path per
+    file was a third of walking a large tree."""
+    parts = fs.split(os.sep)
     test = False
-    for i in range(len(parts) - 1, 0, -1):
-        if parts[i] == "src" and i + 1 < len(parts) and parts[i + 1] in ("main", "test"):
+    src = -1
+    for i in range(len(parts) - 2, 0, -1):
+        if parts[i] == "src" and parts[i + 1] in ("main", "test"):
             test = parts[i + 1] == "test"
+            src = i
             break
-    d = os.path.dirname(str(path))
-    top = str(root)
+    d = os.path.dirname(fs)
     while True:
         if d not in build_dirs:
             build_dirs[d] = next((os.path.join(d, b) for b in BUILD_FILES if os.path.isfile(os.path.join(d, b))), None)
         if build_dirs[d] is not None:
-            if roots is None:
-                return Path(d), test
-            if d not in roots:
-                roots[d] = Path(d)
-            return roots[d], test
+            break
         parent = os.path.dirname(d)
         if d == top or parent == d:
+            d = os.sep.join(parts[:src]) if src > 0 else os.path.dirname(fs)
             break
         d = parent
-    for i in range(len(parts) - 1, 0, -1):
-        if parts[i] == "src" and i + 1 < len(parts) and parts[i + 1] in ("main", "test"):
-            return Path(*parts[:i]), test
-    return path.parent, test
+    r = roots.get(d)
+    if r is None:
+        r = roots[d] = Path(d)
+    return r, test
 
 
-def _git_ignored(paths: list[Path], root: Path) -> set[Path]:
+def _git_ignored(paths: list[str], root: Path) -> set[str]:
     if not paths:
         return set()
     try:
-        data = "\0".join(str(p) for p in paths) + "\0"
+        data = "\0".join(paths) + "\0"
         # One git process: check-ignore exits 0 (some ignored), 1 (none), or 128 outside a repository.
         res = subprocess.run(["git", "check-ignore", "-z", "--stdin"], cwd=root, input=data,
                              capture_output=True, text=True, timeout=60)
@@ -133,7 +133,7 @@ def _git_ignored(paths: list[Path], root: Path) -> set[Path]:
         return set()
     if res.returncode not in (0, 1):
         return set()
-    return {Path(p) for p in res.stdout.split("\0") if p}
+    return {p for p in res.stdout.split("\0") if p}
 
 
 def _excluded(display: str, patterns: tuple[str, ...]) -> bool:
@@ -213,8 +213,8 @@ def walk(paths: list[Path], cwd: Path, *, exclude: tuple[str, ...] = (), include
     module_paths: dict[str, Path] = {}
     for ap in dirs:
         _scan_tree(str(ap), found, build_dirs)
-    walked = [Path(p) for p, explicit in found.items() if not explicit]
-    ignored = {str(p) for p in _git_ignored(walked, cwd)} if respect_gitignore else set()
+    walked = [p for p, explicit in found.items() if not explicit]
+    ignored = _git_ignored(walked, cwd) if respect_gitignore else set()
     out = []
     roots = [((cwd / p).absolute() if not p.is_absolute() else p) for p in paths] + dirs
     root_strs = [(str(r), str(r).rstrip(os.sep) + os.sep, r if r.is_dir() else None) for r in roots]
@@ -228,7 +228,8 @@ def walk(paths: list[Path], cwd: Path, *, exclude: tuple[str, ...] = (), include
         if not explicit and exclude and _excluded(disp, exclude):
             continue
         root = next((r for rs, pre, r in root_strs if fs == rs or fs.startswith(pre)), None)
-        module, test = _module_root(fp, root or fp.parent, build_dirs, module_paths)
+        module, test = _module_root(fs, str(root) if root is not None else os.path.dirname(fs), build_dirs,
+                                    module_paths)
         if test and not include_tests and not explicit:
             continue
         out.append(SourceFile(fp, disp, "", module, test))

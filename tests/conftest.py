@@ -14,8 +14,17 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 # The result cache is on by default: keep the tests' entries out of the user's cache directory (child processes
 # such as CLI and pre-commit runs inherit this). Every test still runs cold or warm against a correct cache.
+_OWN_CACHE: str | None = None
 if "CFGLINT_CACHE_DIR" not in os.environ:
-    os.environ["CFGLINT_CACHE_DIR"] = tempfile.mkdtemp(prefix="cfglint-test-cache-")
+    _OWN_CACHE = os.environ["CFGLINT_CACHE_DIR"] = tempfile.mkdtemp(prefix="cfglint-test-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the session's cache directory: every test run used to leave one behind in the temp dir."""
+    if _OWN_CACHE is not None:
+        import shutil
+
+        shutil.rmtree(_OWN_CACHE, ignore_errors=True)
 
 
 def write_tree(root: Path, files: dict[str, str]) -> None:
