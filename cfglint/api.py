@@ -141,8 +141,25 @@ def parse_source(f: SourceFile, data: bytes, debug: bool = False) -> Loaded:
 
 
 # Build files read during one lint() run, with their digests: every module of a monorepo reads the same parent
-# and aggregator poms. Cleared when a run starts, so a long-lived process sees edits between runs.
+# and aggregator poms, and the cache checks the same files' digests. Cleared when a run starts and ends, so a
+# long-lived process sees edits between runs.
 _BUILD_READS: dict[str, tuple[bytes | None, str | None]] = {}
+
+
+def _build_file(path: str, data: bytes | None = None) -> tuple[bytes | None, str | None]:
+    """A build file's bytes (None when unreadable) and digest, read at most once per run; ``data`` when the
+    caller already holds the bytes."""
+    hit = _BUILD_READS.get(path)
+    if hit is None:
+        if data is None:
+            try:
+                data = Path(path).read_bytes()
+            except OSError:
+                data = None
+        from cfglint.cache import digest
+
+        hit = _BUILD_READS[path] = (data, digest(data))
+    return hit
 
 
 def _build_versions(module: Module, settings: Settings, deps: dict[str, str | None] | None = None,
@@ -156,18 +173,10 @@ def _build_versions(module: Module, settings: Settings, deps: dict[str, str | No
             from cfglint.loaders.build import build_facts
 
             def read(p: str) -> bytes | None:
-                hit = _BUILD_READS.get(p)
-                if hit is None:
-                    try:
-                        data: bytes | None = Path(p).read_bytes()
-                    except OSError:
-                        data = None
-                    from cfglint.cache import digest
-
-                    hit = _BUILD_READS[p] = (data, digest(data))
+                data, dg = _build_file(p)
                 if deps is not None:
-                    deps[p] = hit[1]
-                return hit[0]
+                    deps[p] = dg
+                return data
 
             facts = build_facts(str(module.build_file), read)
             versions = {k: v.parts for k, v in facts.versions.items() if v.parts}
@@ -290,7 +299,7 @@ def _lint_module(module: Module, engine: Engine, settings: Settings, shared: lis
             outcome = digest(data) if isinstance(data, bytes) else f"!{data.error.message if data.error else f.reason}"
             parts.extend((str(f.path), f.display, f.kind, outcome or ""))
         key = cache.cache.key(parts)
-        entry = cache.cache.get(key)
+        entry = cache.cache.get(key, lambda p: _build_file(p)[1])
         if entry is not None:
             try:
                 return _from_entry(entry, load_findings)
@@ -301,10 +310,8 @@ def _lint_module(module: Module, engine: Engine, settings: Settings, shared: lis
     if module.build_file is not None:
         build = str(module.build_file)
         for f, data in sources:  # the module's own build file is among its files: do not read it twice
-            if isinstance(data, bytes) and str(f.path) == build and build not in _BUILD_READS:
-                from cfglint.cache import digest
-
-                _BUILD_READS[build] = (data, digest(data))
+            if isinstance(data, bytes) and str(f.path) == build:
+                _build_file(build, data)
     for f, data in sources:
         item = data if isinstance(data, Loaded) else parse_source(f, data, debug)
         if item.error is not None:

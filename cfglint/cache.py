@@ -15,6 +15,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -77,7 +78,6 @@ class Cache:
     def __init__(self, directory: Path, run_key: str) -> None:
         self.dir = directory / f"v{FORMAT}"
         self.run_key = run_key
-        self.digests: dict[str, str | None] = {}  # outside files' digests, read once per process
         self._made: set[Path] = set()  # shard directories known to exist
 
     def key(self, parts: list[str]) -> str:
@@ -90,9 +90,9 @@ class Cache:
     def _path(self, key: str) -> Path:
         return self.dir / key[:2] / f"{key}.json"
 
-    def get(self, key: str) -> dict[str, Any] | None:
-        """The stored entry if it exists, parses, and every outside file it read still has the same digest."""
-        current = self.digests
+    def get(self, key: str, digest_of: Callable[[str], str | None]) -> dict[str, Any] | None:
+        """The stored entry if it exists, parses, and every outside file it read still has the same digest
+        (``digest_of(path)``: the run's own memo of those files, so a miss does not read them again)."""
         try:
             with open(self._path(key), "rb") as fh:
                 entry = json.loads(fh.read().decode("utf-8", "surrogatepass"))
@@ -104,12 +104,7 @@ class Cache:
         if not isinstance(deps, dict):
             return None
         for path, want in deps.items():
-            if path not in current:
-                try:
-                    current[path] = digest(Path(path).read_bytes())
-                except OSError:
-                    current[path] = None
-            if current[path] != want:
+            if digest_of(path) != want:
                 return None
         return entry
 
