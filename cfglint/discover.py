@@ -147,18 +147,7 @@ def _excluded(display: str, patterns: tuple[str, ...]) -> bool:
 
 def module_dir(path: Path) -> Path:
     """The module root of one file: nearest ancestor with a build file, else the parent of src/."""
-    d = path.parent
-    while True:
-        if any((d / b).is_file() for b in BUILD_FILES):
-            return d
-        if d.parent == d:
-            break
-        d = d.parent
-    parts = path.parts
-    for i in range(len(parts) - 1, 0, -1):
-        if parts[i] == "src" and i + 1 < len(parts) and parts[i + 1] in ("main", "test"):
-            return Path(*parts[:i])
-    return path.parent
+    return _module_root(str(path), "", {}, {})[0]  # no walk root: search up to the filesystem root
 
 
 def _scan_tree(top: str, found: dict[str, bool], build_dirs: dict[str, str | None]) -> None:
