@@ -257,9 +257,7 @@ def load_xml(path: str, data: bytes) -> XmlDoc:
             raise LoadError(f"element <{name[1]}> has {n_attrs} attributes (more than {MAX_ATTRS}); "
                             "file not linted", el.sourceline or 1)
         counts.append(n_attrs)
-    # Which prefix each namespaced attribute was written with. Nearly every Spring file has one, xsi:schemaLocation
-    # on the root, where the root's own declarations answer; the document walk runs only for attributes deeper down.
-    prefixes: dict[tuple[int, str], str] | None = None
+    prefixes = _attr_prefixes(root_el)
     aligned = len(tags) == len(elements) and all(
         local == t[0].rpartition(":")[2] for (_, local), t in zip(names, tags, strict=True)
     )
@@ -283,14 +281,7 @@ def load_xml(path: str, data: bytes) -> XmlDoc:
             if counts[i]:
                 where = (idx, path, t_start, t_end, attrs)
                 for qn, v in el.items():
-                    if qn[0] == "{":
-                        aname = _root_attr_name(qn, el) if i == 0 and prefixes is None else None
-                        if aname is None:
-                            if prefixes is None:
-                                prefixes = _attr_prefixes(root_el)
-                            aname = _unqualify(qn, el, prefixes)
-                    else:
-                        aname = qn
+                    aname = _unqualify(qn, el, prefixes) if qn[0] == "{" else qn
                     attrs[aname] = Attr(aname, v, where=where)
             text_span = None
             if stripped:
@@ -306,8 +297,6 @@ def load_xml(path: str, data: bytes) -> XmlDoc:
             line = el.sourceline or 1
             span = Span(path, line, 1, line, 1)
             attrs = {}
-            if prefixes is None:
-                prefixes = _attr_prefixes(root_el)
             for qn, v in el.items():
                 aname = _unqualify(qn, el, prefixes)
                 attrs[aname] = Attr(aname, v, span, span)
@@ -337,11 +326,19 @@ def load_xml(path: str, data: bytes) -> XmlDoc:
 
 def _attr_prefixes(root: object) -> dict[tuple[int, str], str]:
     """(id(element), namespace URI) -> the prefix in scope there, for every namespaced attribute. One linear
-    walk over namespace events: asking ``el.nsmap`` per attribute was quadratic in the namespace declarations."""
+    walk over namespace events: asking ``el.nsmap`` per attribute was quadratic in the namespace declarations.
+    The root's own declarations answer for the root (nearly every Spring file has xsi:schemaLocation there), so
+    the walk runs only when an element below it has a namespaced attribute."""
     from lxml import etree
 
     out: dict[tuple[int, str], str] = {}
-    if not root.xpath("boolean(//@*[namespace-uri()])"):  # type: ignore[attr-defined]
+    for qn in root.keys():  # type: ignore[attr-defined]  # noqa: SIM118 - an lxml element, not a dict
+        if qn.startswith("{"):
+            uri = qn[1:].partition("}")[0]
+            declared_here = [p for p, u in root.nsmap.items() if u == uri and p]  # type: ignore[attr-defined]
+            if declared_here:
+                out[(id(root), uri)] = declared_here[-1]  # the last declaration of the namespace wins, as below
+    if not root.xpath("boolean(/*/descendant::*/@*[namespace-uri()])"):  # type: ignore[attr-defined]
         return out
     declared: list[tuple[str, str]] = []  # (prefix, uri) in scope, innermost last
     bound: dict[str, list[str]] = {}  # prefix -> uris, innermost last
@@ -371,18 +368,6 @@ def _attr_prefixes(root: object) -> dict[tuple[int, str], str]:
                 bound[prefix].pop()
                 by_uri[uri].pop()
     return out
-
-
-def _root_attr_name(qname: str, root: object) -> str | None:
-    """The written name of a namespaced attribute of the root element, from the root's own declarations; None
-    when two prefixes name its namespace there (then the document walk decides, as for any element)."""
-    ns, local = _split(qname)
-    if ns == _XML_NS:
-        return f"xml:{local}"
-    found = [p for p, uri in root.nsmap.items() if uri == ns and p]  # type: ignore[attr-defined]
-    if len(found) > 1:
-        return None
-    return f"{found[0]}:{local}" if found else local
 
 
 def _unqualify(qname: str, el: object, prefixes: dict[tuple[int, str], str]) -> str:
