@@ -98,14 +98,10 @@ class PropertySpace:
                 if names:
                     doc_scopes[doc] = list(names)
             default_scopes: list[str | None] = [file_profile]
-            defs = self.defs
             for e in f.entries:
                 scopes = doc_scopes.get(e.doc, default_scopes)
                 rank = rank_base * 10_000 + e.doc
-                key = canon(e.key)
-                bucket = defs.get(key)
-                if bucket is None:
-                    bucket = defs[key] = []
+                bucket = self.defs.setdefault(canon(e.key), [])
                 for scope in scopes:
                     bucket.append(Def(e.key, e.value, e.key_span, e.value_span, scope, rank))
         # Prefix queries run once per datasource / protocol block: a sorted index keeps them logarithmic
