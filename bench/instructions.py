@@ -1,0 +1,161 @@
+"""Instruction counts: cfglint against the parse floor, measured by valgrind, not by the clock.
+
+    python bench/instructions.py [--services N] [--seed S]
+
+Wall and CPU times on a shared VM move by a third between runs (bench/RESULTS.md), more than most single
+changes gain. Instructions executed do not: two runs of the same code differ by well under 0.1%. This runs
+each measurement once under ``valgrind --tool=cachegrind --cache-sim=no`` on the seeded tree of N services
+(default 100, ~20 s per measurement) and prints, as a markdown table:
+
+* each file kind: cfglint's loader against the floor's parser on the same files, one pass after a warm-up
+  pass (imports and first-use costs excluded);
+* the whole run: ``api.lint`` (jobs 1, no cache) against the floor (walk + read + parse), each minus a run
+  that only imports the same modules.
+
+Instructions are not time (cache misses and the C parsers' memory traffic are not counted), so these ratios
+complement the timed ones in bench/RESULTS.md; they are what to compare between two commits. Needs valgrind;
+prints why and exits 2 without it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+KINDS = {"xml": "**/src/**/*.xml", "yaml": "**/*.yml", "properties": "**/*.properties"}
+
+
+def _files(tree: Path, kind: str) -> list[tuple[str, bytes]]:
+    paths = sorted(glob.glob(KINDS[kind], root_dir=tree, recursive=True))
+    return [(p, (tree / p).read_bytes()) for p in paths if "/target/" not in p]
+
+
+def _floor_parse(kind: str) -> object:
+    if kind == "xml":
+        from lxml import etree
+
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                                 huge_tree=False, remove_blank_text=False, recover=False)
+        return lambda p, d: etree.fromstring(d, parser)
+    if kind == "yaml":
+        from ruamel.yaml.cyaml import CBaseLoader
+
+        def compose(p: str, d: bytes) -> None:
+            loader = CBaseLoader(io.StringIO(d.decode("utf-8")))
+            try:
+                while loader.check_node():
+                    loader.get_node()
+            finally:
+                loader.dispose()
+
+        return compose
+    import javaproperties
+
+    return lambda p, d: javaproperties.loads(d.decode("utf-8"))
+
+
+def _cfglint_parse(kind: str) -> object:
+    if kind == "xml":
+        from cfglint.loaders.xml import load_xml
+
+        return load_xml
+    if kind == "yaml":
+        from cfglint.loaders.yaml import load_yaml
+
+        return load_yaml
+    from cfglint.loaders.properties import load_properties
+
+    return load_properties
+
+
+def child(mode: str, tree: Path, arg: str) -> None:
+    """What runs under valgrind. ``kind-floor``/``kind-cfglint``: a warm-up pass, then ``arg`` passes over one
+    kind's files. ``floor``/``lint``: imports, then ``arg`` (0 or 1) runs over the whole tree."""
+    import gc
+
+    gc.disable()  # collections depend on allocation history; the counts should not
+    os.chdir(tree)
+    if mode.startswith("kind-"):
+        who, kind = mode[5:].split(":")
+        files = _files(Path("."), kind)
+        parse = _floor_parse(kind) if who == "floor" else _cfglint_parse(kind)
+        for _ in range(1 + int(arg)):
+            for p, d in files:
+                parse(p, d)  # type: ignore[operator]
+    elif mode == "floor":
+        sys.path.insert(0, str(HERE))
+        import run  # bench/run.py
+
+        for kind in KINDS:
+            _floor_parse(kind)
+        if arg == "1":
+            run.floor_worker(Path("."))
+    elif mode == "lint":
+        from cfglint.api import lint
+        from cfglint.engine import Engine
+        from cfglint.loaders import build  # noqa: F401  # imported by a run: part of the imports, not the run
+        from cfglint.settings import load_settings
+
+        for kind in KINDS:
+            _cfglint_parse(kind)
+        settings = load_settings(None, Path("."), {"jobs": 1, "cache": False})
+        Engine(settings)  # loads every check module
+        if arg == "1":
+            lint([Path(".")], settings)
+
+
+def measure(mode: str, tree: Path, arg: str) -> int:
+    cmd = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", sys.executable,
+           __file__, "--child", mode, str(tree), arg]
+    p = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    m = re.search(r"I\s+refs:\s+([\d,]+)", p.stderr)
+    if p.returncode != 0 or m is None:
+        raise SystemExit(f"valgrind run failed ({' '.join(cmd)}):\n{p.stderr[-2000:]}")
+    return int(m.group(1).replace(",", ""))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="instruction counts of cfglint against the parse floor (valgrind)")
+    ap.add_argument("--services", type=int, default=100)
+    ap.add_argument("--seed", type=int, default=20240617)
+    ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.child:
+        child(args.child[0], Path(args.child[1]), args.child[2])
+        return 0
+    if shutil.which("valgrind") is None:
+        print("valgrind is not installed (Debian: apt-get install valgrind); nothing measured", file=sys.stderr)
+        return 2
+    sys.path.insert(0, str(HERE))
+    import generate  # bench/generate.py
+
+    tree = HERE / "work" / f"tree-{args.services}"
+    generate.ensure_tree(tree, args.services, args.seed)
+    rows = []
+    for kind in KINDS:
+        n = len(_files(tree, kind))
+        floor = measure(f"kind-floor:{kind}", tree, "1") - measure(f"kind-floor:{kind}", tree, "0")
+        ours = measure(f"kind-cfglint:{kind}", tree, "1") - measure(f"kind-cfglint:{kind}", tree, "0")
+        rows.append((f"{kind} ({n} files, one warm pass)", floor, ours))
+        print(f"measured {kind}", file=sys.stderr)
+    floor = measure("floor", tree, "1") - measure("floor", tree, "0")
+    ours = measure("lint", tree, "1") - measure("lint", tree, "0")
+    rows.append(("whole tree, cold: floor (walk, read, parse) vs `api.lint` jobs 1", floor, ours))
+    print(f"Instructions (millions), tree of {args.services} services, valgrind cachegrind, Python "
+          f"{sys.version.split()[0]}:\n")
+    print("| part | parse floor | cfglint | × floor |\n|---|--:|--:|--:|")
+    for label, f, o in rows:
+        print(f"| {label} | {f / 1e6:,.0f} | {o / 1e6:,.0f} | {o / f:.2f}× |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
