@@ -183,11 +183,11 @@ def ineffective_key(model: ModuleModel, options: dict[str, Any]) -> Iterator[Fin
     judge = Judge(model, KnownKeys(list(options.get("known-keys") or [])))
     seen = set()
     for use in model.keys.uses:
-        if use.span in seen or judge.known_key(use):
+        if judge.known_key(use):
             continue
         f = judge.judge(use)
-        if f is not None:
-            seen.add(use.span)
+        if f is not None and f.span not in seen:  # one key can be recorded twice (a shared file, two profiles)
+            seen.add(f.span)
             yield f
 
 
@@ -221,7 +221,7 @@ class Judge:
         return self.known.matches(use.key)
 
     def judge(self, use: KeyUse) -> Finding | None:
-        self.foreign = use.span.path in self.model.keys.foreign
+        self.foreign = use.path in self.model.keys.foreign
         if use.kind == "prop":
             if use.canon in self.model.keys.referenced:
                 return None  # read through a ${placeholder}: an application key

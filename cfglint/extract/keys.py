@@ -187,7 +187,7 @@ def _xml(doc: XmlDoc, uses: KeyUses) -> None:
                 for name, a in e.attrs.items():
                     if ":" in name or name.startswith("xmlns"):
                         continue
-                    uses.uses.append(KeyUse("xml-attr", name, name, a.value, a.name_span, "xml", element=e.local,
+                    uses.uses.append(KeyUse("xml-attr", name, name, a.value, a, "xml", element=e.local,
                                             ns=e.ns, owner=owner))
         elif e.local == "bean" and e.attr("factory-method") is None and e.attr("factory-bean") is None:
             cls = _bean_class(e, beans)
@@ -222,7 +222,7 @@ def _bean(doc: XmlDoc, e: XElem, cls: str, uses: KeyUses) -> None:
         if name.startswith("p:"):
             prop = name[2:]
             prop = prop[:-4] if prop.endswith("-ref") else prop
-            uses.uses.append(KeyUse("bean-prop", prop, prop, a.value, a.name_span, "xml", element=cls, owner=owner))
+            uses.uses.append(KeyUse("bean-prop", prop, prop, a.value, a, "xml", element=cls, owner=owner))
             if prop in ("connectionProperties",) and cls.endswith("DruidDataSource"):
                 uses.uses.extend(_entries(a.value, a.value_span, doc.text, "xml", owner, cls))
     for child in e.children:

@@ -56,6 +56,10 @@ class Attr:
             self._name_span = self._value_span = idx.span(path, start, tag.end() if tag else start)
 
     @property
+    def path(self) -> str:
+        return self._where[1] if self._where is not None else self._name_span.path  # type: ignore[union-attr]
+
+    @property
     def name_span(self) -> Span:
         if self._name_span is None:
             self._locate()

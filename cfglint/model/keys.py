@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 from cfglint.span import Span
 
@@ -16,13 +16,24 @@ KeyKind = Literal[
 ]
 
 
+class Located(Protocol):
+    """Something written in a file that can say where its name is (an XML attribute)."""
+
+    @property
+    def name_span(self) -> Span: ...
+
+    @property
+    def path(self) -> str: ...
+
+
 @dataclass(slots=True)
 class KeyUse:
     kind: KeyKind
     key: str  # as written: the full property key, the attribute or property name, the entry key
     canon: str  # relaxed canonical form (props), else the key itself
     value: str | None
-    span: Span  # the key as written
+    where: Span | Located  # the key as written: its span, or the XML attribute whose name it is, located only
+    # when a finding needs it (a Spring file has thousands of Dubbo attributes; CF004 reports a few)
     file_kind: str  # "properties" | "yaml" | "xml"
     element: str = ""  # xml-attr: Dubbo element local name; bean-prop: bean class; conn-prop: owner
     ns: str = ""  # xml-attr: namespace URI
@@ -30,6 +41,15 @@ class KeyUse:
     escaped: bool = False  # conn-prop: the entry was written with a .properties escape in a non-.properties file
     parse: str = ""  # conn-prop: "properties" when the string is bound to java.util.Properties (parsed as one
     # .properties line, not split on ';'); value is then the rest of that line
+
+    @property
+    def span(self) -> Span:
+        w = self.where
+        return w if isinstance(w, Span) else w.name_span
+
+    @property
+    def path(self) -> str:
+        return self.where.path
 
 
 @dataclass
