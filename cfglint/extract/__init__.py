@@ -19,6 +19,9 @@ class Ctx:
     seen_unresolved: set[tuple[str, Span]] = field(default_factory=set)
 
     def setting(self, name: str, raw: str | None, span: Span, source: str, key: str) -> Setting:
+        if raw is None or "${" not in raw:  # most values are literal: no resolution, no provenance to record
+            return build(Setting, name=name, value=raw.strip() if raw is not None else None, raw=raw, span=span,
+                         origin="explicit", source=source, chain=(), key=key)
         r = self.space.resolve(raw, span, self.profile)
         for n, sp in r.unresolved:
             if (n, sp) not in self.seen_unresolved:
