@@ -261,7 +261,7 @@ def load_xml(path: str, data: bytes) -> XmlDoc:
             raise LoadError(f"element <{name[1]}> has {n_attrs} attributes (more than {MAX_ATTRS}); "
                             "file not linted", el.sourceline or 1)
         counts.append(n_attrs)
-    prefixes = _attr_prefixes(root_el)
+    prefixes = _Prefixes(root_el)
     aligned = len(tags) == len(elements) and all(
         local == t[0].rpartition(":")[2] for (_, local), t in zip(names, tags, strict=True)
     )
@@ -286,7 +286,7 @@ def load_xml(path: str, data: bytes) -> XmlDoc:
                 where = (idx, path, t_start, t_end, attrs)
                 for qn, v in el.items():
                     aname = _unqualify(qn, el, prefixes) if qn[0] == "{" else qn
-                    attrs[aname] = Attr(aname, v, where=where)
+                    attrs[aname] = Attr(aname, v, None, None, where)
             text_span = None
             if stripped:
                 raw_end = text.find("<", t_end)
@@ -328,22 +328,31 @@ def load_xml(path: str, data: bytes) -> XmlDoc:
     return XmlDoc(path, root, text, comments, namespaces, order)
 
 
-def _attr_prefixes(root: object) -> dict[tuple[int, str], str]:
-    """(id(element), namespace URI) -> the prefix in scope there, for every namespaced attribute. One linear
-    walk over namespace events: asking ``el.nsmap`` per attribute was quadratic in the namespace declarations.
-    The root's own declarations answer for the root (nearly every Spring file has xsi:schemaLocation there), so
-    the walk runs only when an element below it has a namespaced attribute."""
+class _Prefixes:
+    """The prefix in scope for a namespaced attribute, per (element, namespace URI). The root answers from its
+    own declarations (nearly every Spring file has xsi:schemaLocation there); any other element triggers one
+    linear walk over namespace events, on first use: most files never need it, and asking ``el.nsmap`` per
+    attribute was quadratic in the namespace declarations."""
+
+    __slots__ = ("_root", "_walked")
+
+    def __init__(self, root: object) -> None:
+        self._root = root
+        self._walked: dict[tuple[int, str], str] | None = None
+
+    def get(self, el: object, uri: str) -> str | None:
+        if el is self._root:
+            declared = [p for p, u in el.nsmap.items() if u == uri and p]  # type: ignore[attr-defined]
+            return declared[-1] if declared else None  # the last declaration of the namespace wins, as below
+        if self._walked is None:
+            self._walked = _walk_prefixes(self._root)
+        return self._walked.get((id(el), uri))
+
+
+def _walk_prefixes(root: object) -> dict[tuple[int, str], str]:
     from lxml import etree
 
     out: dict[tuple[int, str], str] = {}
-    for qn in root.keys():  # type: ignore[attr-defined]  # noqa: SIM118 - an lxml element, not a dict
-        if qn.startswith("{"):
-            uri = qn[1:].partition("}")[0]
-            declared_here = [p for p, u in root.nsmap.items() if u == uri and p]  # type: ignore[attr-defined]
-            if declared_here:
-                out[(id(root), uri)] = declared_here[-1]  # the last declaration of the namespace wins, as below
-    if not root.xpath("boolean(/*/descendant::*/@*[namespace-uri()])"):  # type: ignore[attr-defined]
-        return out
     declared: list[tuple[str, str]] = []  # (prefix, uri) in scope, innermost last
     bound: dict[str, list[str]] = {}  # prefix -> uris, innermost last
     by_uri: dict[str, list[str]] = {}  # uri -> prefixes, innermost last
@@ -374,13 +383,13 @@ def _attr_prefixes(root: object) -> dict[tuple[int, str], str]:
     return out
 
 
-def _unqualify(qname: str, el: object, prefixes: dict[tuple[int, str], str]) -> str:
+def _unqualify(qname: str, el: object, prefixes: _Prefixes) -> str:
     if not qname.startswith("{"):
         return qname
     ns, local = _split(qname)
     if ns == _XML_NS:  # xml:lang, xml:space: the one prefix that is never declared
         return f"xml:{local}"
-    prefix = prefixes.get((id(el), ns))
+    prefix = prefixes.get(el, ns)
     return f"{prefix}:{local}" if prefix else local
 
 
