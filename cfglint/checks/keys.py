@@ -66,6 +66,9 @@ class Verdict:
 
 
 _VERDICTS: dict[tuple[str, str, str, Version | None, str], Verdict | None] = {}
+# (Dubbo element, attribute, Dubbo version) judged to bind: a monorepo repeats the same few dozen attributes on
+# thousands of elements, and most of them are fine. Pure, like _VERDICTS: shared across modules.
+_XML_FINE: set[tuple[str, str, Version | None]] = set()
 
 
 # ---- helpers -----------------------------------------------------------------------------------------
@@ -183,10 +186,18 @@ def ineffective_key(model: ModuleModel, options: dict[str, Any]) -> Iterator[Fin
     judge = Judge(model, KnownKeys(list(options.get("known-keys") or [])))
     seen = set()
     for use in model.keys.uses:
+        memo = None
+        if use.kind == "xml-attr":
+            memo = (use.element, use.key, None if use.path in model.keys.foreign else model.version("dubbo"))
+            if memo in _XML_FINE:
+                continue
         if judge.known_key(use):
             continue
         f = judge.judge(use)
-        if f is not None and f.span not in seen:  # one key can be recorded twice (a shared file, two profiles)
+        if f is None:
+            if memo is not None:
+                _XML_FINE.add(memo)
+        elif f.span not in seen:  # one key can be recorded twice (a shared file, two profiles)
             seen.add(f.span)
             yield f
 
