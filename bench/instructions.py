@@ -3,7 +3,8 @@
     python bench/instructions.py [--services N] [--seed S]
 
 Wall and CPU times on a shared VM move by a third between runs (bench/RESULTS.md), more than most single
-changes gain. Instructions executed do not: two runs of the same code differ by well under 0.1%. This runs
+changes gain. Instructions executed do not: two runs of the same code differ by well under 0.1% (with a fixed
+hash seed and bytecode compiled beforehand, both of which this script sees to). This runs
 each measurement once under ``valgrind --tool=cachegrind --cache-sim=no`` on the seeded tree of N services
 (default 100, ~20 s per measurement) and prints, as a markdown table:
 
@@ -115,7 +116,9 @@ def child(mode: str, tree: Path, arg: str) -> None:
 def measure(mode: str, tree: Path, arg: str) -> int:
     cmd = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", sys.executable,
            __file__, "--child", mode, str(tree), arg]
-    p = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    # A fixed hash seed: set and dict iteration order (and so the instruction count) otherwise varies by ~1%.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"PYTHONHASHSEED": "0"}
+    p = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
     m = re.search(r"I\s+refs:\s+([\d,]+)", p.stderr)
     if p.returncode != 0 or m is None:
         raise SystemExit(f"valgrind run failed ({' '.join(cmd)}):\n{p.stderr[-2000:]}")
@@ -139,6 +142,13 @@ def main(argv: list[str] | None = None) -> int:
 
     tree = HERE / "work" / f"tree-{args.services}"
     generate.ensure_tree(tree, args.services, args.seed)
+    import compileall
+
+    import cfglint
+
+    # Bytecode written before measuring: a module compiled in one measured run and loaded in its pair would
+    # count the compilation (~20 M instructions) as the difference.
+    compileall.compile_dir(Path(cfglint.__file__).parent, quiet=1)
     rows = []
     for kind in KINDS:
         n = len(_files(tree, kind))
