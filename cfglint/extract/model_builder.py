@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from cfglint.discover import Module
 from cfglint.extract import Ctx
 from cfglint.extract.boot import extract_boot
-from cfglint.extract.connections import extract_connections
+from cfglint.extract.connections import extract_connections, xml_urls
 from cfglint.extract.containers import extract_compose, extract_k8s
 from cfglint.extract.keys import extract_keys
 from cfglint.extract.spring_xml import collect_beans, extract_xml
@@ -31,6 +31,7 @@ def build_models(module: Module, items: list, versions: dict[str, tuple[int, ...
                     and i.node.kind in ("yaml", "properties")]
     space = PropertySpace(props, shared_props)
     index = collect_beans(xml_docs)
+    urls = xml_urls(xml_docs)
     root = items[0].file.display.rsplit("/", 1)[0] if items else "."
     models = []
     base_xml: _XmlPart | None = None
@@ -49,7 +50,7 @@ def build_models(module: Module, items: list, versions: dict[str, tuple[int, ...
             if profile is None:
                 base_xml = _XmlPart.take(ctx, reads or set())
         extract_boot(ctx)
-        extract_connections(ctx, xml_docs)
+        extract_connections(ctx, urls)
         extract_keys(ctx, xml_docs)
         if profile is None:  # deployment files do not depend on Spring profiles
             for f in deploy:
