@@ -380,7 +380,7 @@ def _run_modules(modules: list[Module], engine: Engine, settings: Settings, shar
     # fork is the cheap start on Linux (the parent has everything imported already); elsewhere the default.
     ctx = multiprocessing.get_context("fork") if sys.platform == "linux" else None
     # Small chunks keep both workers busy when module sizes vary; results come back in module order.
-    chunk = max(1, len(modules) // (jobs * 8))
+    chunk = max(1, len(modules) // (jobs * 32))
     done = 0
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
