@@ -20,6 +20,7 @@ from cfglint.findings import Finding, Related
 from cfglint.model.keys import KeyUse
 from cfglint.model.module import ModuleModel
 from cfglint.registry import check
+from cfglint.span import Span
 
 Version = tuple[int, ...]
 _TOKEN = re.compile(r"\[[^\]]*\]|[^.\[]+")
@@ -181,25 +182,35 @@ class KnownKeys:
 
 @check("CF004")
 def ineffective_key(model: ModuleModel, options: dict[str, Any]) -> Iterator[Finding]:
-    if not model.keys.uses:
+    keys = model.keys
+    if not keys.uses and not keys.xml_attrs:
         return
     judge = Judge(model, KnownKeys(list(options.get("known-keys") or [])))
-    seen = set()
-    for use in model.keys.uses:
-        memo = None
-        if use.kind == "xml-attr":
-            memo = (use.element, use.key, None if use.path in model.keys.foreign else model.version("dubbo"))
-            if memo in _XML_FINE:
-                continue
+    seen: set[Span] = set()
+    for use in keys.uses:
         if judge.known_key(use):
             continue
         f = judge.judge(use)
-        if f is None:
-            if memo is not None:
-                _XML_FINE.add(memo)
-        elif f.span not in seen:  # one key can be recorded twice (a shared file, two profiles)
+        if f is not None and f.span not in seen:  # one key can be recorded twice (a shared file, two profiles)
             seen.add(f.span)
             yield f
+    dubbo = model.version("dubbo")
+    for rec in keys.xml_attrs:
+        v = None if rec.path in keys.foreign else dubbo
+        for a in rec.attrs:
+            memo = (rec.element, a.name, v)
+            if memo in _XML_FINE:
+                continue
+            use = KeyUse("xml-attr", a.name, a.name, a.value, a, "xml", element=rec.element, ns=rec.ns,
+                         owner=rec.owner)
+            if judge.known_key(use):
+                continue
+            f = judge.judge(use)
+            if f is None:
+                _XML_FINE.add(memo)
+            elif f.span not in seen:
+                seen.add(f.span)
+                yield f
 
 
 class Judge:

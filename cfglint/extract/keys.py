@@ -11,7 +11,7 @@ from cfglint.extract import Ctx
 from cfglint.extract.spring_xml import DUBBO_NS
 from cfglint.loaders import PropsFile
 from cfglint.loaders.xml import XElem, XmlDoc
-from cfglint.model.keys import KeyUse, KeyUses
+from cfglint.model.keys import KeyUse, KeyUses, XmlAttrs
 from cfglint.resolve import PropertySpace, canon
 from cfglint.span import LineIndex, Span
 
@@ -183,12 +183,9 @@ def _xml(doc: XmlDoc, uses: KeyUses) -> None:
     for e in doc.elements:
         if e.ns in DUBBO_NS:
             if e.local in DUBBO_ELEMENTS:
-                owner = _label(e)
-                for name, a in e.attrs.items():
-                    if ":" in name or name.startswith("xmlns"):
-                        continue
-                    uses.uses.append(KeyUse("xml-attr", name, name, a.value, a, "xml", element=e.local,
-                                            ns=e.ns, owner=owner))
+                attrs = [a for name, a in e.attrs.items() if ":" not in name and not name.startswith("xmlns")]
+                if attrs:
+                    uses.xml_attrs.append(XmlAttrs(e.local, e.ns, _label(e), doc.path, attrs))
         elif e.local == "bean" and e.attr("factory-method") is None and e.attr("factory-bean") is None:
             cls = _bean_class(e, beans)
             if cls in BEAN_CLASSES:

@@ -52,9 +52,27 @@ class KeyUse:
         return self.where.path
 
 
+class Attribute(Located, Protocol):
+    name: str
+    value: str
+
+
+@dataclass(slots=True)
+class XmlAttrs:
+    """The attributes of one Dubbo XML element as written. CF004 makes a KeyUse ("xml-attr") only of an
+    attribute it has not already judged to bind: a Spring file has thousands, nearly all of them fine."""
+
+    element: str  # Dubbo element local name
+    ns: str  # namespace URI
+    owner: str  # '<dubbo:service interface="...">'
+    path: str  # the file
+    attrs: list[Attribute]
+
+
 @dataclass
 class KeyUses:
     uses: list[KeyUse] = field(default_factory=list)
+    xml_attrs: list[XmlAttrs] = field(default_factory=list)  # in document order, beside ``uses``
     prop_canons: set[str] = field(default_factory=set)  # every judged property key in effect under the profile
     referenced: set[str] = field(default_factory=set)  # canonical names used in ${...} placeholders in the module
     xml_dubbo: set[str] = field(default_factory=set)  # Dubbo elements declared in the module's XML (protocol, ...)
