@@ -28,7 +28,9 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 KINDS = {"xml": "**/src/**/*.xml", "yaml": "**/*.yml", "properties": "**/*.properties"}
@@ -125,6 +127,41 @@ def measure(mode: str, tree: Path, arg: str) -> int:
     return int(m.group(1).replace(",", ""))
 
 
+def measure_all(services: int, seed: int, log: Callable[[str], None] = lambda m: None) -> dict[str, Any]:
+    """Every measurement of the table: {"services", "python", "rows": [(label, floor, cfglint), ...]}."""
+    sys.path.insert(0, str(HERE))
+    import compileall
+
+    import generate  # bench/generate.py
+
+    import cfglint
+
+    tree = HERE / "work" / f"tree-{services}"
+    generate.ensure_tree(tree, services, seed)
+    # Bytecode written before measuring: a module compiled in one measured run and loaded in its pair would
+    # count the compilation (~20 M instructions) as the difference.
+    compileall.compile_dir(Path(cfglint.__file__).parent, quiet=1)
+    rows = []
+    for kind in KINDS:
+        n = len(_files(tree, kind))
+        floor = measure(f"kind-floor:{kind}", tree, "1") - measure(f"kind-floor:{kind}", tree, "0")
+        ours = measure(f"kind-cfglint:{kind}", tree, "1") - measure(f"kind-cfglint:{kind}", tree, "0")
+        rows.append((f"{kind} ({n} files, one warm pass)", floor, ours))
+        log(f"instructions: {kind}")
+    floor = measure("floor", tree, "1") - measure("floor", tree, "0")
+    ours = measure("lint", tree, "1") - measure("lint", tree, "0")
+    rows.append(("whole tree, cold: floor (walk, read, parse) vs `api.lint` jobs 1", floor, ours))
+    return {"services": services, "python": sys.version.split()[0], "rows": rows}
+
+
+def table(data: dict[str, Any]) -> str:
+    lines = [f"Instructions (millions), tree of {data['services']} services, valgrind cachegrind, Python "
+             f"{data['python']}:\n", "| part | parse floor | cfglint | × floor |", "|---|--:|--:|--:|"]
+    for label, f, o in data["rows"]:
+        lines.append(f"| {label} | {f / 1e6:,.0f} | {o / 1e6:,.0f} | {o / f:.2f}× |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="instruction counts of cfglint against the parse floor (valgrind)")
     ap.add_argument("--services", type=int, default=100)
@@ -137,33 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     if shutil.which("valgrind") is None:
         print("valgrind is not installed (Debian: apt-get install valgrind); nothing measured", file=sys.stderr)
         return 2
-    sys.path.insert(0, str(HERE))
-    import generate  # bench/generate.py
-
-    tree = HERE / "work" / f"tree-{args.services}"
-    generate.ensure_tree(tree, args.services, args.seed)
-    import compileall
-
-    import cfglint
-
-    # Bytecode written before measuring: a module compiled in one measured run and loaded in its pair would
-    # count the compilation (~20 M instructions) as the difference.
-    compileall.compile_dir(Path(cfglint.__file__).parent, quiet=1)
-    rows = []
-    for kind in KINDS:
-        n = len(_files(tree, kind))
-        floor = measure(f"kind-floor:{kind}", tree, "1") - measure(f"kind-floor:{kind}", tree, "0")
-        ours = measure(f"kind-cfglint:{kind}", tree, "1") - measure(f"kind-cfglint:{kind}", tree, "0")
-        rows.append((f"{kind} ({n} files, one warm pass)", floor, ours))
-        print(f"measured {kind}", file=sys.stderr)
-    floor = measure("floor", tree, "1") - measure("floor", tree, "0")
-    ours = measure("lint", tree, "1") - measure("lint", tree, "0")
-    rows.append(("whole tree, cold: floor (walk, read, parse) vs `api.lint` jobs 1", floor, ours))
-    print(f"Instructions (millions), tree of {args.services} services, valgrind cachegrind, Python "
-          f"{sys.version.split()[0]}:\n")
-    print("| part | parse floor | cfglint | × floor |\n|---|--:|--:|--:|")
-    for label, f, o in rows:
-        print(f"| {label} | {f / 1e6:,.0f} | {o / 1e6:,.0f} | {o / f:.2f}× |")
+    print(table(measure_all(args.services, args.seed, lambda m: print(m, file=sys.stderr))))
     return 0
 
 

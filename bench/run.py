@@ -12,7 +12,8 @@ files in the same run:
   in-process (no start-up, no rendering) to split the cost;
 * peers when installable: yamllint on the YAML files and semgrep with bench/semgrep-rules.yml;
 * start-up (``cfglint check one-small-file.yml``, median of 10) and, in the full run, scaling at 100,
-  500 and 2000 services.
+  500 and 2000 services, and instruction counts against the floor (bench/instructions.py, when valgrind
+  is installed).
 
 Medians of K runs (default 5; ``--quick``: 1 run, 100 services, no scaling). Peak RSS comes from
 ``wait4`` (largest process of the tree); for parallel runs a separate sampled run adds up the RSS of
@@ -613,6 +614,19 @@ class Bench:
                            "series": {k: asdict(v) for k, v in s.items()}}
         return out
 
+    def instructions(self) -> dict[str, Any]:
+        """bench/instructions.py's table (valgrind), or why it is missing."""
+        if shutil.which("valgrind") is None:
+            return {"error": "valgrind is not installed"}
+        sys.path.insert(0, str(HERE))
+        import instructions  # bench/instructions.py
+
+        self.log("instruction counts (valgrind)")
+        try:
+            return instructions.measure_all(100, self.args.seed, self.log)
+        except SystemExit as e:  # a failed valgrind run: recorded, never fatal
+            return {"error": str(e)[:500]}
+
     def machine(self) -> dict[str, Any]:
         info: dict[str, Any] = {"python": platform.python_version(), "platform": platform.platform(),
                                 "cores": os.cpu_count(),
@@ -961,6 +975,22 @@ def render(data: dict[str, Any]) -> str:
                 add(f"\n{label}: time per file at the largest size is {v[-1] / v[0]:.2f}× that at the smallest.")
         add("")
 
+    ins = data.get("instructions")
+    if ins:
+        add("## Instructions\n")
+        add("Instructions executed, counted by valgrind (`python bench/instructions.py`): deterministic to well under "
+            "0.1% where the times above move by a third between runs on this VM, so this is the table to compare "
+            "two commits by. Each file kind: one warm pass of cfglint's loader against the floor's parser on the "
+            "same files. Whole tree: `api.lint` (jobs 1, no cache) against the floor, both minus their imports. "
+            "Instructions are not time (memory traffic is not counted).\n")
+        if "error" in ins:
+            add(f"Not measured: {ins['error']}.\n")
+        else:
+            sys.path.insert(0, str(HERE))
+            import instructions  # bench/instructions.py
+
+            add(instructions.table(ins) + "\n")
+
     add("## Targets\n")
     add("Reported, not asserted. Verdicts use the medians; \"best runs\" compares the fastest run of each series, "
         "the steadier estimate on a shared machine, where noise only ever adds time.\n")
@@ -1079,6 +1109,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-peers", action="store_true", help="skip yamllint and semgrep")
     ap.add_argument("--no-install", action="store_true", help="do not pip install missing peers")
     ap.add_argument("--no-scaling", action="store_true", help="skip the 100/500/2000 services scaling runs")
+    ap.add_argument("--no-instructions", action="store_true",
+                    help="skip the instruction counts (bench/instructions.py; needs valgrind, ~3 min)")
     ap.add_argument("--idle-wait", type=float, default=600.0, metavar="SECONDS",
                     help="total time to spend waiting for an idle machine before measurements (default 600; 0: off)")
     ap.add_argument("--cfglint", help="command to run instead of the project's cfglint (e.g. another build)")
@@ -1110,6 +1142,8 @@ def main(argv: list[str] | None = None) -> int:
     data["peers"] = None if args.no_peers else b.peers(tree)
     if not args.quick and not args.no_scaling:
         data["scaling"] = b.scaling(args.services, main_series, man)
+    if not args.quick and not args.no_instructions:
+        data["instructions"] = b.instructions()
     data["targets"] = targets(data)
     errors = [f"{k}: {v['error']}" for k, v in data["main"].items() if v["error"]]
     data["errors"] = errors + b.errors
