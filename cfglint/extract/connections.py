@@ -28,7 +28,9 @@ def xml_urls(xml_docs: list[XmlDoc]) -> list[tuple[XmlDoc, XElem, Attr | None]]:
     return out
 
 
-def extract_connections(ctx: Ctx, xml_urls: list[tuple[XmlDoc, XElem, Attr | None]]) -> None:
+def extract_connections(ctx: Ctx, urls: list[tuple[XmlDoc, XElem, Attr | None]]) -> None:
+    """Every JDBC URL in effect under the context's profile: datasources' URLs first, then any property or
+    XML text holding one (``urls``, from xml_urls)."""
     model = ctx.model
     found: dict[Span, Setting] = {}
     order: list[Span] = []
@@ -45,7 +47,7 @@ def extract_connections(ctx: Ctx, xml_urls: list[tuple[XmlDoc, XElem, Attr | Non
     for key, d in ctx.space.items(ctx.profile):
         if d.value and "jdbc:" in d.value.lower():
             add(ctx.setting("url", d.value, d.value_span, f"{d.key} in {d.value_span.path}", key))
-    for doc, e, a in xml_urls:
+    for doc, e, a in urls:
         if a is not None:
             add(ctx.setting("url", a.value, a.value_span, f"{a.name} on <{e.local}> in {doc.path}",
                             f"{e.path()}/@{a.name}"))

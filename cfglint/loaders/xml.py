@@ -350,6 +350,7 @@ class _Prefixes:
 
 
 def _walk_prefixes(root: object) -> dict[tuple[int, str], str]:
+    """(id(element), namespace URI) -> the prefix in scope there, for every namespaced attribute."""
     from lxml import etree
 
     out: dict[tuple[int, str], str] = {}
