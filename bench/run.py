@@ -226,8 +226,9 @@ def run_proc(cmd: list[str], cwd: Path, *, sample_tree: bool = False, timeout: f
 # imports are their own. Each prints one JSON object on stdout.
 
 
-def floor_worker(tree: Path) -> dict[str, Any]:
-    """Walk, read and parse every config file, no rules, one thread. Parsed trees are dropped at once."""
+def floor_parsers() -> dict[str, Callable[[bytes], object]]:
+    """The floor's parser per kind ("xml" also parses poms): the libraries cfglint uses, no positions, no rules.
+    Shared with bench/instructions.py, so both measure the same floor."""
     import io
 
     import javaproperties
@@ -236,6 +237,22 @@ def floor_worker(tree: Path) -> dict[str, Any]:
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
                              huge_tree=False, remove_blank_text=False, recover=False)
+
+    def compose(data: bytes) -> None:
+        loader = CBaseLoader(io.StringIO(data.decode("utf-8")))
+        try:
+            while loader.check_node():
+                loader.get_node()
+        finally:
+            loader.dispose()
+
+    return {"xml": lambda data: etree.fromstring(data, parser), "yaml": compose,
+            "properties": lambda data: javaproperties.loads(data.decode("utf-8"))}
+
+
+def floor_worker(tree: Path) -> dict[str, Any]:
+    """Walk, read and parse every config file, no rules, one thread. Parsed trees are dropped at once."""
+    parse = floor_parsers()
     times: Counter[str] = Counter()
     counts: Counter[str] = Counter()
     nbytes = 0
@@ -259,18 +276,13 @@ def floor_worker(tree: Path) -> dict[str, Any]:
         try:
             if path.endswith(".xml"):
                 kind = "pom" if path.endswith("pom.xml") else "xml"
-                etree.fromstring(data, parser)
+                parse["xml"](data)
             elif path.endswith((".yml", ".yaml")):
                 kind = "yaml"
-                loader = CBaseLoader(io.StringIO(data.decode("utf-8")))
-                try:
-                    while loader.check_node():
-                        loader.get_node()
-                finally:
-                    loader.dispose()
+                parse["yaml"](data)
             else:
                 kind = "properties"
-                javaproperties.loads(data.decode("utf-8"))
+                parse["properties"](data)
         except Exception as e:  # a generator bug: report it, keep going
             errors.append(f"{path}: {type(e).__name__}: {e}")
             continue
