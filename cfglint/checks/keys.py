@@ -187,29 +187,34 @@ def ineffective_key(model: ModuleModel, options: dict[str, Any]) -> Iterator[Fin
         return
     judge = Judge(model, KnownKeys(list(options.get("known-keys") or [])))
     seen: set[Span] = set()
-    for use in keys.uses:
+
+    def report(use: KeyUse) -> Finding | None:
+        """The finding for ``use``: None when it binds, is a known key, or its position was reported already
+        (one key can be recorded twice: a shared file, two profiles)."""
         if judge.known_key(use):
-            continue
+            return None
         f = judge.judge(use)
-        if f is not None and f.span not in seen:  # one key can be recorded twice (a shared file, two profiles)
-            seen.add(f.span)
+        if f is None:
+            if use.kind == "xml-attr":
+                _XML_FINE.add((use.element, use.key, judge.version("dubbo")))  # judge() set judge.foreign
+            return None
+        if f.span in seen:
+            return None
+        seen.add(f.span)
+        return f
+
+    for use in keys.uses:
+        if (f := report(use)) is not None:
             yield f
     dubbo = model.version("dubbo")
     for rec in keys.xml_attrs:
         v = None if rec.path in keys.foreign else dubbo
         for a in rec.attrs:
-            memo = (rec.element, a.name, v)
-            if memo in _XML_FINE:
+            if (rec.element, a.name, v) in _XML_FINE:
                 continue
             use = KeyUse("xml-attr", a.name, a.name, a.value, a, "xml", element=rec.element, ns=rec.ns,
                          owner=rec.owner)
-            if judge.known_key(use):
-                continue
-            f = judge.judge(use)
-            if f is None:
-                _XML_FINE.add(memo)
-            elif f.span not in seen:
-                seen.add(f.span)
+            if (f := report(use)) is not None:
                 yield f
 
 
