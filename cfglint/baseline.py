@@ -18,7 +18,9 @@ class BaselineError(Exception):
 def write_baseline(path: Path, findings: list[Finding]) -> int:
     entries = {f.fingerprint: {"rule": f.rule, "path": f.span.path, "key": f.key} for f in findings}
     data = {"version": VERSION, "tool": "cfglint", "findings": dict(sorted(entries.items()))}
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    from cfglint.formatters.jsontext import dumps
+
+    path.write_text(dumps(data) + "\n", encoding="utf-8")
     return len(entries)
 
 

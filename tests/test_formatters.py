@@ -457,3 +457,37 @@ def test_junit_follows_fail_on(report: Report) -> None:
     passing = [c for c in suite.findall("testcase") if c.find("failure") is None]
     assert len(passing) == len(report.findings) - errors
     assert all(c.find("system-out") is not None and c.findtext("system-out") for c in passing)
+
+
+# --- the indented JSON writer ---------------------------------------------------------------------------
+
+
+TRICKY: list[Any] = [
+    {}, [], (), "", 0, -7, 2**70, None, True, False,
+    {"a": [], "b": {}, "c": [[]], "d": [{}], "e": ({"x": None},)},
+    ["quote \" backslash \\ slash /", "ctl \x00\x01\x1f\x7f tab\t nl\n cr\r", "bidi \u202e\u2066 ls \u2028 ps \u2029",
+     "cjk 数据源 emoji \U0001f600", "lone surrogate \ud800"],
+    {"nested": {"deeper": {"deepest": [1, "two", None, {"k": [True, False]}]}}},
+    1.5, {"float": 0.1}, [float("nan"), float("inf")],  # the stdlib's own float formatting, by fallback
+    {1: "int key"}, {"enum": Severity.ERROR}, {"set": {1}},  # not handled natively: falls back, same text or error
+]
+
+
+@pytest.mark.parametrize("value", TRICKY, ids=range(len(TRICKY)))
+def test_jsontext_matches_the_standard_library(value: Any) -> None:
+    from cfglint.formatters.jsontext import dumps
+
+    try:
+        want = json.dumps(value, indent=2, ensure_ascii=False)
+    except TypeError:
+        with pytest.raises(TypeError):
+            dumps(value)
+        return
+    assert dumps(value) == want
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "gitlab"])
+def test_json_formats_match_the_standard_library_text(report: Report, fmt: str) -> None:
+    """The JSON formats are written by jsontext.dumps; their text is what json.dumps(indent=2) gives."""
+    text = render(fmt, report)
+    assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"

@@ -3,11 +3,11 @@ Paths are relative to report.srcroot, the repository root GitLab resolves them a
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from cfglint.findings import Severity
 from cfglint.formatters import last_line, repo_path, rule_names
+from cfglint.formatters.jsontext import dumps
 from cfglint.report import Report
 
 SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.NOTE: "info"}
@@ -31,4 +31,4 @@ def document(report: Report) -> list[dict[str, Any]]:
 
 
 def render(report: Report, *, color: bool = False) -> str:
-    return json.dumps(document(report), indent=2, ensure_ascii=False) + "\n"
+    return dumps(document(report)) + "\n"

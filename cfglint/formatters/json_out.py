@@ -3,10 +3,10 @@ fixed (insertion order, no sort_keys) so diffs of two runs stay readable and byt
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from cfglint.formatters import rule_names
+from cfglint.formatters.jsontext import dumps
 from cfglint.report import Report
 from cfglint.span import Span
 
@@ -42,4 +42,4 @@ def document(report: Report) -> dict[str, Any]:
 
 
 def render(report: Report, *, color: bool = False) -> str:
-    return json.dumps(document(report), indent=2, ensure_ascii=False) + "\n"
+    return dumps(document(report)) + "\n"

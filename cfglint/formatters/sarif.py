@@ -5,7 +5,6 @@ it): the same report gives the same bytes."""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from urllib.parse import quote
 
 from cfglint.findings import Finding, Severity
 from cfglint.formatters import absolute, repo_relative
+from cfglint.formatters.jsontext import dumps
 from cfglint.registry import RuleMeta
 from cfglint.report import Report
 from cfglint.span import Span
@@ -143,4 +143,4 @@ def document(report: Report) -> dict[str, Any]:
 
 
 def render(report: Report, *, color: bool = False) -> str:
-    return json.dumps(document(report), indent=2, ensure_ascii=False) + "\n"
+    return dumps(document(report)) + "\n"
