@@ -207,12 +207,18 @@ def lint(paths: list[Path], settings: Settings, cwd: Path | None = None, *, debu
     if cache is not None:
         cache.cache.maybe_prune()
     state = RunState()
-    for res in _run_modules(modules, engine, settings, shared, debug, len(files), cache):
+    stored = _probe_cache(modules, settings, cache) if cache is not None else [None] * len(modules)
+    todo = [m for m, hit in zip(modules, stored, strict=True) if hit is None]
+    linted = _run_modules(todo, engine, settings, shared, debug, sum(len(m.files) for m in todo), cache)
+    for hit in stored:  # module order, whichever way each result came
+        res = hit if hit is not None else next(linted)
         state.findings.extend(res.findings)
         state.sources.update(res.sources)
         state.linted += res.linted
         state.skipped += res.skipped
         state.unreadable.extend(res.unreadable)
+    for _ in linted:  # nothing is left: finishing the generator shuts its worker pool down now, not when collected
+        pass
     _BUILD_READS.clear()
     findings = engine.finish(state.findings, state.sources)
     srcroot = _srcroot(cwd)
@@ -292,19 +298,9 @@ def _lint_module(module: Module, engine: Engine, settings: Settings, shared: lis
     sources = [(f, read_source(f, settings.max_file_size)) for f in module.files]
     key = None
     if cache is not None:
-        from cfglint.cache import digest, load_findings
-
-        parts = [str(module.root), str(module.build_file), cache.shared_key]
-        for f, data in sources:
-            outcome = digest(data) if isinstance(data, bytes) else f"!{data.error.message if data.error else f.reason}"
-            parts.extend((str(f.path), f.display, f.kind, outcome or ""))
-        key = cache.cache.key(parts)
-        entry = cache.cache.get(key, lambda p: _build_file(p)[1])
-        if entry is not None:
-            try:
-                return _from_entry(entry, load_findings)
-            except Exception:
-                pass
+        key, hit = _cache_lookup(module, sources, cache)
+        if hit is not None:
+            return hit
     res = ModuleResult()
     items: list[Loaded] = []
     if module.build_file is not None:
@@ -335,6 +331,54 @@ def _lint_module(module: Module, engine: Engine, settings: Settings, shared: lis
         cache.cache.put(key, {"findings": dump_findings(res.findings), "sources": res.sources, "linted": res.linted,
                               "skipped": res.skipped, "unreadable": res.unreadable, "deps": deps})
     return res
+
+
+def _cache_lookup(module: Module, sources: list[tuple[SourceFile, bytes | Loaded]], cache: RunCache
+                  ) -> tuple[str, ModuleResult | None]:
+    """The module's cache key (from the bytes just read) and its stored result, if any."""
+    from cfglint.cache import digest, load_findings
+
+    parts = [str(module.root), str(module.build_file), cache.shared_key]
+    for f, data in sources:
+        outcome = digest(data) if isinstance(data, bytes) else f"!{data.error.message if data.error else f.reason}"
+        parts.extend((str(f.path), f.display, f.kind, outcome or ""))
+    key = cache.cache.key(parts)
+    entry = cache.cache.get(key, lambda p: _build_file(p)[1])
+    if entry is not None:
+        try:
+            return key, _from_entry(entry, load_findings)
+        except Exception:
+            pass
+    return key, None
+
+
+# A probe of the cache in the parent gives up after this many misses once misses are the majority: a first run
+# (nothing stored) then pays for a few modules' reads twice, not the whole tree's.
+PROBE_GIVE_UP = 8
+
+
+def _probe_cache(modules: list[Module], settings: Settings, cache: RunCache) -> list[ModuleResult | None]:
+    """Stored results, looked up in this process before any worker starts, so a run that is mostly answered by
+    the cache forks no pool for it (and sizes the pool by what is left). A miss is linted later, which reads its
+    files again and makes its own key: a file edited in between is never stored under the old bytes' key."""
+    import gc
+
+    out: list[ModuleResult | None] = []
+    misses = 0
+    enabled = gc.isenabled()
+    gc.disable()  # entries are parsed into many small objects that all survive: collections would only walk them
+    try:
+        for i, m in enumerate(modules):
+            if misses >= PROBE_GIVE_UP and 2 * misses > i:
+                out.extend([None] * (len(modules) - i))
+                break
+            hit = _cache_lookup(m, [(f, read_source(f, settings.max_file_size)) for f in m.files], cache)[1]
+            misses += hit is None
+            out.append(hit)
+    finally:
+        if enabled:
+            gc.enable()
+    return out
 
 
 def _from_entry(entry: dict, load_findings: Callable[[list], list[Finding]]) -> ModuleResult:

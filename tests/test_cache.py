@@ -209,3 +209,59 @@ def test_settings_key_covers_every_setting_that_changes_findings() -> None:
         assert f'"{name}"' in key
     assert _settings_key(Settings.model_construct(select=["TP"])) != key
     assert _settings_key(Settings.model_construct(jobs=7, cache=False, cache_dir="/x")) == key
+
+
+def _many(root: Path, n: int) -> None:
+    files: dict[str, str] = {}
+    for i in range(n):
+        files[f"s{i:02d}/pom.xml"] = "<project/>"
+        files[f"s{i:02d}/src/main/resources/application.properties"] = POOL + DS + f"x.n={i}\n"
+    write_tree(root, files)
+
+
+def test_warm_run_starts_no_worker_pool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parent answers stored modules itself: a tree the cache fully covers forks nothing, even with --jobs 2."""
+    import concurrent.futures
+
+    root, cache = tmp_path / "t", tmp_path / "c"
+    _many(root, 12)
+    cold = lint([root], _settings(cache, jobs=2), cwd=root)
+
+    def no_pool(*a: object, **k: object) -> None:
+        raise AssertionError("a worker pool was started for a run the cache answers")
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
+    warm = lint([root], _settings(cache, jobs=2), cwd=root)
+    assert _out(warm) == _out(cold) and len(cold.findings) >= 12
+
+
+def test_only_changed_modules_are_linted_and_order_is_kept(tmp_path: Path, checked: Counter) -> None:
+    root, cache = tmp_path / "t", tmp_path / "c"
+    _many(root, 12)
+    lint([root], _settings(cache), cwd=root)
+    for i in (3, 9):  # two modules edited; their findings must land between the stored modules' findings
+        p = root / f"s{i:02d}/src/main/resources/application.properties"
+        p.write_text(p.read_text() + "dubbo.protocol.threads=2147483647\n")
+    checked()
+    mixed = lint([root], _settings(cache), cwd=root)
+    assert checked.calls == 2
+    fresh = lint([root], _settings(cache, cache=False), cwd=root)
+    assert _out(mixed) == _out(fresh)
+
+
+def test_probe_gives_up_on_a_cold_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first run looks up only PROBE_GIVE_UP modules in the parent before handing the rest over unprobed."""
+    import cfglint.api as api
+
+    root, cache = tmp_path / "t", tmp_path / "c"
+    _many(root, 30)
+    looked: list[str] = []
+    real = api._cache_lookup
+
+    def spy(module: object, *a: object) -> object:
+        looked.append(str(module))
+        return real(module, *a)  # type: ignore[arg-type]
+    monkeypatch.setattr(api, "_cache_lookup", spy)
+    res = lint([root], _settings(cache, jobs=1), cwd=root)
+    # PROBE_GIVE_UP lookups by the probe, then one per module by the linting itself.
+    assert len(looked) == api.PROBE_GIVE_UP + 30
+    assert res.files_linted == 30
