@@ -265,3 +265,24 @@ def test_probe_gives_up_on_a_cold_cache(tmp_path: Path, monkeypatch: pytest.Monk
     # PROBE_GIVE_UP lookups by the probe, then one per module by the linting itself.
     assert len(looked) == api.PROBE_GIVE_UP + 30
     assert res.files_linted == 30
+
+
+def test_texts_not_utf8_as_read_come_back_from_the_entry(tmp_path: Path) -> None:
+    """Entries store a file's text only when it is not its bytes decoded as UTF-8 (a BOM, GBK, Latin-1); a hit
+    rebuilds the others from the bytes it read. Either way the warm report holds the cold report's texts."""
+    root, cache = tmp_path / "t", tmp_path / "c"
+    res = root / "svc/src/main/resources"
+    res.mkdir(parents=True)
+    (root / "svc/pom.xml").write_text("<project/>")
+    (res / "application.yml").write_bytes("# 数据源\ndubbo:\n  protocol:\n    threadpool: cached\n".encode("gbk"))
+    (res / "application-dev.properties").write_bytes(b"\xef\xbb\xbf" + DS.encode())
+    (res / "application-prod.properties").write_bytes(("# café\n" + DS).encode("utf-8"))
+    cold = lint([root], _settings(cache), cwd=root)
+    stored = [json.loads(p.read_text(encoding="utf-8"))["sources"] for p in (cache / "v1").rglob("*.json")]
+    kept = {Path(k).name: v is not None for s in stored for k, v in s.items()}
+    assert kept == {"application.yml": True, "application-dev.properties": True,
+                    "application-prod.properties": False}
+    warm = lint([root], _settings(cache), cwd=root)
+    assert warm.sources == cold.sources
+    assert "数据源" in cold.sources["svc/src/main/resources/application.yml"]  # decoded as GB18030
+    assert _out(warm) == _out(cold)
