@@ -445,6 +445,11 @@ def _run_modules(modules: list[Module], engine: Engine, settings: Settings, shar
 
     # fork is the cheap start on Linux (the parent has everything imported already); elsewhere the default.
     ctx = multiprocessing.get_context("fork") if sys.platform == "linux" else None
+    if ctx is not None:  # imported once here, inherited by every worker (each would import them itself)
+        from cfglint.checks import load_all
+        from cfglint.extract import model_builder  # noqa: F401
+
+        load_all()
     # Small chunks keep both workers busy when module sizes vary; results come back in module order.
     chunk = max(1, len(modules) // (jobs * 32))
     done = 0

@@ -286,3 +286,22 @@ def test_texts_not_utf8_as_read_come_back_from_the_entry(tmp_path: Path) -> None
     assert warm.sources == cold.sources
     assert "数据源" in cold.sources["svc/src/main/resources/application.yml"]  # decoded as GB18030
     assert _out(warm) == _out(cold)
+
+
+def test_a_run_the_cache_answers_imports_no_parser_and_no_check(tmp_path: Path) -> None:
+    """The warm path stays light: no lxml/ruamel parsing, no check modules, no extractors are imported."""
+    root, cache = tmp_path / "t", tmp_path / "c"
+    _tree(root)
+    (root / "svc/src/main/resources/application.yml").write_text("dubbo:\n  protocol:\n    threads: 100\n")
+    code = ("import sys\n"
+            "from pathlib import Path\n"
+            "from cfglint.api import lint\n"
+            "from cfglint.settings import Settings\n"
+            f"s = Settings.model_validate({{'respect-gitignore': False, 'cache-dir': {str(cache)!r}}})\n"
+            f"r = lint([Path({str(root)!r})], s, cwd=Path({str(root)!r}))\n"
+            "print(len(r.findings), sorted(m for m in sys.modules if m.startswith(('cfglint.checks.', "
+            "'cfglint.extract', 'lxml.etree', 'ruamel.yaml.cyaml'))))")
+    cold = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split(" ", 1)
+    warm = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split(" ", 1)
+    assert int(cold[0]) >= 3 and "cfglint.checks.threads" in cold[1]  # the cold run did import them
+    assert warm == [cold[0], "[]\n"]

@@ -30,10 +30,16 @@ def show(s: Setting, unit: str = "") -> str:
     return f"{s.name} = {value}{u}"
 
 
+_LOADED: list[bool] = []
+
+
 def load_all() -> None:
-    """Import every check module in this package so their @check decorators register."""
+    """Import every check module in this package so their @check decorators register (once per process)."""
+    if _LOADED:
+        return
     import importlib
     import pkgutil
 
     for info in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{info.name}")
+    _LOADED.append(True)
