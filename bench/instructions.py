@@ -85,14 +85,17 @@ def child(mode: str, tree: Path, arg: str) -> None:
             run.floor_worker(Path("."))
     elif mode == "lint":
         from cfglint.api import lint
+        from cfglint.checks import load_all
         from cfglint.engine import Engine
-        from cfglint.loaders import build  # noqa: F401  # imported by a run: part of the imports, not the run
+        from cfglint.extract import model_builder  # noqa: F401  # imported by a run: part of the imports
+        from cfglint.loaders import build  # noqa: F401  # likewise
         from cfglint.settings import load_settings
 
         for kind in KINDS:
             _cfglint_parse(kind)
         settings = load_settings(None, Path("."), {"jobs": 1, "cache": False})
-        Engine(settings)  # loads every check module
+        Engine(settings)
+        load_all()  # every check module (the first linted module would import them)
         if arg == "1":
             lint([Path(".")], settings)
 
