@@ -26,7 +26,7 @@ class Attr:
     """One attribute as written. Its spans are computed on first use, by scanning its element's start tag: a
     Spring file has thousands of attributes and the checks look at a few of them."""
 
-    __slots__ = ("_name_span", "_value_span", "_where", "name", "value")
+    __slots__ = ("_name_span", "_pos", "_value_span", "_where", "name", "value")
 
     def __init__(self, name: str, value: str, name_span: Span | None = None, value_span: Span | None = None,
                  where: tuple[LineIndex, str, int, int, dict[str, Attr]] | None = None) -> None:
@@ -35,25 +35,33 @@ class Attr:
         self._name_span = name_span
         self._value_span = value_span  # inside the quotes
         self._where = where  # (index, path, tag name start, start tag end, the element's attributes)
+        self._pos: tuple[int, int, int, int, int, int] | None = None  # offsets, tag line, that line's start
 
     def _locate(self) -> None:
-        """Scan the start tag once and place every attribute of the element (the checks that ask for one
-        attribute's position usually ask for its siblings' too)."""
+        """Scan the start tag once and note every attribute's offsets (the checks that ask for one attribute's
+        position usually ask for its siblings' too); Spans are made only for the attributes asked for."""
         idx, path, start, end, siblings = self._where  # type: ignore[misc]
         starts = idx.starts
         line = bisect_right(starts, start)
         first = starts[line - 1]
-        after = starts[line] if line < len(starts) else len(idx.text) + 1  # where the tag's first line ends
         for a, (ns, ne, vs, ve) in _place_attrs(idx.text, start, end, siblings):
-            if ve < after:  # the whole attribute on the tag's first line: no search needed
-                a._name_span = Span(path, line, ns - first + 1, line, ne - first + 1)
-                a._value_span = Span(path, line, vs - first + 1, line, ve - first + 1)
-            else:
-                a._name_span = idx.span(path, ns, ne)
-                a._value_span = idx.span(path, vs, ve)
-        if self._name_span is None:  # cannot happen for well-formed XML; point at the tag name rather than fail
+            a._pos = (ns, ne, vs, ve, line, first)
+        if self._pos is None:  # cannot happen for well-formed XML; point at the tag name rather than fail
             tag = _NAME.match(idx.text, start)
             self._name_span = self._value_span = idx.span(path, start, tag.end() if tag else start)
+
+    def _span(self, which: int) -> Span:
+        """The name (0) or value (2) span from the offsets _locate noted."""
+        if self._pos is None:
+            self._locate()
+            if self._pos is None:
+                return self._name_span  # type: ignore[return-value]
+        s, e, line, first = self._pos[which], self._pos[which + 1], self._pos[4], self._pos[5]
+        idx, path = self._where[0], self._where[1]  # type: ignore[index]
+        starts = idx.starts
+        if line == len(starts) or e < starts[line]:  # on the tag's first line (nearly always): no search needed
+            return Span(path, line, s - first + 1, line, e - first + 1)
+        return idx.span(path, s, e)
 
     @property
     def path(self) -> str:
@@ -62,14 +70,14 @@ class Attr:
     @property
     def name_span(self) -> Span:
         if self._name_span is None:
-            self._locate()
-        return self._name_span  # type: ignore[return-value]
+            self._name_span = self._span(0)
+        return self._name_span
 
     @property
     def value_span(self) -> Span:
         if self._value_span is None:
-            self._locate()
-        return self._value_span  # type: ignore[return-value]
+            self._value_span = self._span(2)
+        return self._value_span
 
     def __repr__(self) -> str:
         return f"Attr({self.name!r}, {self.value!r}, {self.name_span!r}, {self.value_span!r})"
