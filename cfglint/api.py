@@ -8,6 +8,7 @@ import re
 import stat
 import traceback
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -281,16 +282,25 @@ def lint_module(module: Module, engine: Engine, settings: Settings, shared: list
     after: a module allocates hundreds of thousands of small objects, and the collections those allocations
     triggered (each also walking the survivors of earlier modules) took a sixth of a cold run. Everything a
     module builds is garbage when it returns, except its findings."""
+    with _gc_paused(collect_after=True):
+        return _lint_module(module, engine, settings, shared, debug, cache)
+
+
+@contextmanager
+def _gc_paused(*, collect_after: bool) -> Iterator[None]:
+    """The cyclic garbage collector off for the block, then back as it was (a library caller may have turned it
+    off); ``collect_after``: collect the young generation once when it comes back on."""
     import gc
 
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _lint_module(module, engine, settings, shared, debug, cache)
+        yield
     finally:
         if enabled:
             gc.enable()
-            gc.collect(0)
+            if collect_after:
+                gc.collect(0)
 
 
 def _lint_module(module: Module, engine: Engine, settings: Settings, shared: list[Loaded],
@@ -362,13 +372,10 @@ def _probe_cache(modules: list[Module], settings: Settings, cache: RunCache) -> 
     """Stored results, looked up in this process before any worker starts, so a run that is mostly answered by
     the cache forks no pool for it (and sizes the pool by what is left). A miss is linted later, which reads its
     files again and makes its own key: a file edited in between is never stored under the old bytes' key."""
-    import gc
-
     out: list[ModuleResult | None] = []
     misses = 0
-    enabled = gc.isenabled()
-    gc.disable()  # entries are parsed into many small objects that all survive: collections would only walk them
-    try:
+    # Entries are parsed into many small objects that all survive: collections would only walk them.
+    with _gc_paused(collect_after=False):
         for i, m in enumerate(modules):
             if misses >= PROBE_GIVE_UP and 2 * misses > i:
                 out.extend([None] * (len(modules) - i))
@@ -376,9 +383,6 @@ def _probe_cache(modules: list[Module], settings: Settings, cache: RunCache) -> 
             hit = _cache_lookup(m, [(f, read_source(f, settings.max_file_size)) for f in m.files], cache)[1]
             misses += hit is None
             out.append(hit)
-    finally:
-        if enabled:
-            gc.enable()
     return out
 
 
@@ -391,7 +395,7 @@ def _stored_sources(texts: dict[str, str], read: list[tuple[SourceFile, bytes | 
     for path, text in texts.items():
         data = raw.get(path)
         try:
-            same = data is not None and len(data) >= len(text) and data.decode("utf-8") == text
+            same = data is not None and data.decode("utf-8") == text
         except UnicodeDecodeError:
             same = False
         out[path] = None if same else text

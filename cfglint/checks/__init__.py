@@ -3,6 +3,8 @@ spans; severity, suppression and ordering are the engine's business."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from cfglint.findings import Finding, Related
 from cfglint.model.values import Setting
 from cfglint.span import Span
@@ -30,16 +32,11 @@ def show(s: Setting, unit: str = "") -> str:
     return f"{s.name} = {value}{u}"
 
 
-_LOADED: list[bool] = []
-
-
+@cache
 def load_all() -> None:
     """Import every check module in this package so their @check decorators register (once per process)."""
-    if _LOADED:
-        return
     import importlib
     import pkgutil
 
     for info in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{info.name}")
-    _LOADED.append(True)

@@ -35,17 +35,14 @@ class Attr:
         self._name_span = name_span
         self._value_span = value_span  # inside the quotes
         self._where = where  # (index, path, tag name start, start tag end, the element's attributes)
-        self._pos: tuple[int, int, int, int, int, int] | None = None  # offsets, tag line, that line's start
+        self._pos: tuple[int, int, int, int] | None = None  # name start, name end, value start, value end
 
     def _locate(self) -> None:
         """Scan the start tag once and note every attribute's offsets (the checks that ask for one attribute's
         position usually ask for its siblings' too); Spans are made only for the attributes asked for."""
         idx, path, start, end, siblings = self._where  # type: ignore[misc]
-        starts = idx.starts
-        line = bisect_right(starts, start)
-        first = starts[line - 1]
-        for a, (ns, ne, vs, ve) in _place_attrs(idx.text, start, end, siblings):
-            a._pos = (ns, ne, vs, ve, line, first)
+        for a, pos in _place_attrs(idx.text, start, end, siblings):
+            a._pos = pos
         if self._pos is None:  # cannot happen for well-formed XML; point at the tag name rather than fail
             tag = _NAME.match(idx.text, start)
             self._name_span = self._value_span = idx.span(path, start, tag.end() if tag else start)
@@ -56,12 +53,8 @@ class Attr:
             self._locate()
             if self._pos is None:
                 return self._name_span  # type: ignore[return-value]
-        s, e, line, first = self._pos[which], self._pos[which + 1], self._pos[4], self._pos[5]
         idx, path = self._where[0], self._where[1]  # type: ignore[index]
-        starts = idx.starts
-        if line == len(starts) or e < starts[line]:  # on the tag's first line (nearly always): no search needed
-            return Span(path, line, s - first + 1, line, e - first + 1)
-        return idx.span(path, s, e)
+        return idx.span(path, self._pos[which], self._pos[which + 1])
 
     @property
     def path(self) -> str:
