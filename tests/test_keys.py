@@ -196,6 +196,38 @@ def test_shadowing_is_not_reported_when_xml_declares_the_protocol(lint_tree) -> 
     assert cf004(lint_tree(files)) == []
 
 
+def test_modules_writing_the_same_key_are_judged_each_in_its_own_module(lint_tree) -> None:  # type: ignore[no-untyped-def]
+    # A key judged fine in one module is remembered for the rest of the run (a monorepo writes the same keys
+    # everywhere). Whatever else the judgement reads must keep modules apart: here the module linted first
+    # makes each key bind, and the ones after it differ only in what surrounds the same line.
+    threads = "dubbo.protocol.threads=100\n"
+    flat = "spring.datasource.url=jdbc:h2:mem:x\nspring.datasource.maximum-pool-size=20\n"
+    xml = ('<beans xmlns="http://www.springframework.org/schema/beans" '
+           'xmlns:dubbo="http://dubbo.apache.org/schema/dubbo">\n'
+           '  <dubbo:protocol id="p2" name="dubbo" port="20880"/>\n</beans>\n')
+    files = {  # modules are linted in path order
+        "m1-plain/pom.xml": pom(dubbo="3.2.0"),
+        f"m1-plain/{RES}/application.properties": threads,
+        "m2-xml/pom.xml": pom(dubbo="3.2.0"),
+        f"m2-xml/{RES}/application.properties": threads + "dubbo.protocols.tri.port=50051\n",
+        f"m2-xml/{RES}/dubbo.xml": xml,
+        "m3-shadowed/pom.xml": pom(dubbo="3.2.0"),
+        f"m3-shadowed/{RES}/application.properties": threads + "dubbo.protocols.tri.port=50051\n",
+        "m4-jdbcurl/pom.xml": pom("2.1.0.RELEASE"),
+        f"m4-jdbcurl/{RES}/application.properties": flat + "spring.datasource.jdbc-url=jdbc:h2:mem:y\n",
+        "m5-flat/pom.xml": pom("2.1.0.RELEASE"),
+        f"m5-flat/{RES}/application.properties": flat,
+        "m6-dubbo27/pom.xml": pom(dubbo="2.7.8"),
+        f"m6-dubbo27/{RES}/application.properties": threads + "dubbo.protocols.tri.port=50051\n",
+    }
+    for jobs in (1, 2):
+        got = cf004(lint_tree(files, jobs=jobs))
+        assert [g[0] for g in got] == [f"m3-shadowed/{RES}/application.properties:1:1",
+                                       f"m5-flat/{RES}/application.properties:2:1"], jobs
+        assert "never loads the single dubbo.protocol" in got[0][1]
+        assert "spring.datasource.hikari.maximum-pool-size" in got[1][1]
+
+
 def test_legacy_dubbo26_alias(lint_tree) -> None:  # type: ignore[no-untyped-def]
     files = {f"{RES}/dubbo.properties": "dubbo.service.max.thread.pool.size=500\n"}
     got = cf004(lint_tree({"pom.xml": pom(dubbo="2.7.3"), **files}))

@@ -70,6 +70,10 @@ _VERDICTS: dict[tuple[str, str, str, Version | None, str], Verdict | None] = {}
 # (Dubbo element, attribute, Dubbo version) judged to bind: a monorepo repeats the same few dozen attributes on
 # thousands of elements, and most of them are fine. Pure, like _VERDICTS: shared across modules.
 _XML_FINE: set[tuple[str, str, Version | None]] = set()
+# (key as written, canonical key, foreign file, Judge.module_facts) of property keys judged to bind. Every module of
+# a monorepo writes the same keys; the facts are everything else a judgement of a property key reads.
+_PROP_FINE: set[tuple[str, str, bool, tuple]] = set()  # type: ignore[type-arg]
+_PROP_FINE_MAX = 100_000  # distinct entries before the memo starts over (a bound on memory, never reached in practice)
 
 
 # ---- helpers -----------------------------------------------------------------------------------------
@@ -227,6 +231,20 @@ class Judge:
         self.known = known
         self.prop_canons = model.keys.prop_canons
         self.foreign = False
+        self._facts: tuple | None = None  # type: ignore[type-arg]
+
+    def module_facts(self) -> tuple:  # type: ignore[type-arg]
+        """What a property key's judgement reads from its module besides the key and whether its file is foreign:
+        the library versions, whether spring.datasource.jdbc-url is set (_flat_datasource), and for Dubbo 3's
+        shadowing the singular blocks the XML declares and the plural blocks the properties define."""
+        if self._facts is None:
+            keys = self.model.keys
+            plurals = frozenset(p for p in SHADOWING.values() if any(
+                u.kind == "prop" and u.canon.startswith(f"dubbo.{p}.") and len(tokens(u.canon)) >= 4
+                for u in keys.uses))
+            self._facts = (tuple(sorted(self.model.versions.items())), "spring.datasource.jdbcurl" in self.prop_canons,
+                           frozenset(t for t in keys.xml_dubbo if t in SHADOWING), plurals)
+        return self._facts
 
     def ks(self, lib: str, name: str):  # type: ignore[no-untyped-def]
         return self.catalog.keyset(lib, name)
@@ -252,7 +270,15 @@ class Judge:
         if use.kind == "prop":
             if use.canon in self.model.keys.referenced:
                 return None  # read through a ${placeholder}: an application key
-            return self._prop(use)
+            k = (use.key, use.canon, self.foreign, self.module_facts())
+            if k in _PROP_FINE:
+                return None
+            f = self._prop(use)
+            if f is None:
+                if len(_PROP_FINE) >= _PROP_FINE_MAX:
+                    _PROP_FINE.clear()
+                _PROP_FINE.add(k)
+            return f
         if use.kind == "xml-attr":
             return self._xml_attr(use)
         if use.kind == "bean-prop":
