@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -108,6 +108,7 @@ class PropertySpace:
         # (thousands of blocks in one module made the scans quadratic), and effective values are memoised.
         self._sorted: list[str] = sorted(self.defs)
         self._effective: dict[str | None, dict[str, Def | None]] = {}
+        self._items: dict[tuple[str | None, str], list[tuple[str, Def]]] = {}
         self.reads: set[str] | None = None  # when a set: every name looked up through get() is added to it
 
     def contexts(self) -> list[str | None]:
@@ -160,12 +161,17 @@ class PropertySpace:
         out.sort()
         return out
 
-    def items(self, profile: str | None = None, prefix: str = "") -> Iterator[tuple[str, Def]]:
-        """(canonical key, effective definition) for keys under a canonical prefix."""
-        for key in self.keys_under(prefix):
-            d = self.get_canon(key, profile)
-            if d is not None:
-                yield key, d
+    def items(self, profile: str | None = None, prefix: str = "") -> list[tuple[str, Def]]:
+        """(canonical key, effective definition) for keys under a canonical prefix, in key order. Memoised: the
+        extractors ask for the same prefixes several times per profile (not to be mutated)."""
+        k = (profile, prefix)
+        try:
+            return self._items[k]
+        except KeyError:
+            pass
+        get = self.get_canon
+        out = self._items[k] = [(key, d) for key in self.keys_under(prefix) if (d := get(key, profile)) is not None]
+        return out
 
     def has_prefix(self, prefix: str) -> bool:
         p = canon(prefix)
