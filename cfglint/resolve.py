@@ -109,6 +109,7 @@ class PropertySpace:
         self._sorted: list[str] = sorted(self.defs)
         self._effective: dict[str | None, dict[str, Def | None]] = {}
         self._items: dict[tuple[str | None, str], list[tuple[str, Def]]] = {}
+        self._under: dict[str, list[str]] = {}
         self.reads: set[str] | None = None  # when a set: every name looked up through get() is added to it
 
     def contexts(self) -> list[str | None]:
@@ -143,9 +144,14 @@ class PropertySpace:
         return best
 
     def keys_under(self, prefix: str = "") -> list[str]:
-        """Sorted canonical keys equal to ``prefix`` or below it (``prefix.x``, ``prefix[0]``)."""
+        """Sorted canonical keys equal to ``prefix`` or below it (``prefix.x``, ``prefix[0]``). The same for every
+        profile, so memoised (not to be mutated)."""
         if not prefix:
             return self._sorted
+        try:
+            return self._under[prefix]
+        except KeyError:
+            pass
         keys = self._sorted
         out: list[str] = []
         i = bisect_left(keys, prefix)
@@ -159,6 +165,7 @@ class PropertySpace:
                 out.append(keys[i])
                 i += 1
         out.sort()
+        self._under[prefix] = out
         return out
 
     def items(self, profile: str | None = None, prefix: str = "") -> list[tuple[str, Def]]:

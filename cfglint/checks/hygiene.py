@@ -70,7 +70,8 @@ def unresolved_placeholder(model: ModuleModel, options: dict[str, Any]) -> Itera
         for g in group:
             close = difflib.get_close_matches(canon(g.name), _siblings(g.name, model), n=1, cutoff=0.8)
             if close:
-                hints.append(f" Did you mean {model.defined[close[0]]}?")
+                d = model.defined[close[0]]
+                hints.append(f" Did you mean {d.key} in {d.where()}?")
         parent = canon(u.name).rsplit(".", 1)[0]
         verb = "has" if len(group) == 1 else "have"
         yield finding("CF002", span,

@@ -54,8 +54,19 @@ def _children(ctx: Ctx, prefix: str) -> dict[str, tuple[str, Def]]:
 
 
 def _setting(ctx: Ctx, name: str, key: str, d: Def) -> Setting:
+    literal = d.value is None or "${" not in d.value
+    if literal:  # the same Setting under every profile that sees this definition: built once per module
+        memo = _LITERAL.get(ctx.space)
+        if memo is None:
+            memo = _LITERAL[ctx.space] = {}
+        hit = memo.get((name, key, id(d)))  # the space keeps d alive, so its id is not reused meanwhile
+        if hit is not None:
+            return hit
     written = d.key.rsplit(".", 1)[-1] if "." in d.key else d.key  # as the user spelled it
-    return ctx.setting(written or name, d.value, d.value_span, f"{d.key} in {d.value_span.path}", key)
+    s = ctx.setting(written or name, d.value, d.value_span, f"{d.key} in {d.value_span.path}", key)
+    if literal:
+        memo[(name, key, id(d))] = s
+    return s
 
 
 def _groups(ctx: Ctx, prefix: str) -> list[str]:
@@ -74,7 +85,8 @@ CONFIG_CENTER = ("spring.config.import", "spring.cloud.nacos", "nacos.config", "
                  "spring.cloud.consul.config", "spring.cloud.zookeeper.config", "spring.cloud.vault",
                  "spring.cloud.kubernetes.config", "spring.cloud.alicloud.acm", "apollo")
 _CONFIG_CENTER_DOTTED = tuple(p + "." for p in CONFIG_CENTER)
-_DEFINED: weakref.WeakKeyDictionary[PropertySpace, tuple[dict[str, str], str]] = weakref.WeakKeyDictionary()
+_LITERAL: weakref.WeakKeyDictionary[PropertySpace, dict[tuple[str, str, int], Setting]] = weakref.WeakKeyDictionary()
+_DEFINED: weakref.WeakKeyDictionary[PropertySpace, tuple[dict[str, Def], str]] = weakref.WeakKeyDictionary()
 
 
 def extract_boot(ctx: Ctx) -> None:
@@ -89,16 +101,15 @@ def _module_keys(ctx: Ctx) -> None:
     The same for every profile: computed once per property space."""
     done = _DEFINED.get(ctx.space)
     if done is None:
-        defined: dict[str, str] = {}
+        defined = {key: defs[0] for key, defs in ctx.space.defs.items()}
         center = ""
-        for key, defs in ctx.space.defs.items():
-            d = defs[0]
-            defined[key] = f"{d.key} in {d.value_span.path}:{d.value_span.line}"
+        for key, d in defined.items():
             off = key.endswith(".enabled") and (d.value or "").strip().lower() == "false"
-            if not center and not off and (key in CONFIG_CENTER or key.startswith(_CONFIG_CENTER_DOTTED)):
-                center = defined[key]
+            if (key in CONFIG_CENTER or key.startswith(_CONFIG_CENTER_DOTTED)) and not off:
+                center = f"{d.key} in {d.where()}"
+                break
         done = _DEFINED[ctx.space] = (defined, center)
-    ctx.model.defined = dict(done[0])
+    ctx.model.defined = done[0]  # shared by the module's models, which never change it
     ctx.model.config_center = ctx.model.config_center or done[1]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from cfglint.model.container import Container
 from cfglint.model.datasource import DataSource, JdbcConnection
@@ -10,6 +11,9 @@ from cfglint.model.dubbo import DubboProtocol, DubboTimeout
 from cfglint.model.keys import KeyUses
 from cfglint.model.threads import ThreadPool
 from cfglint.span import Span
+
+if TYPE_CHECKING:
+    from cfglint.resolve import Def
 
 
 @dataclass
@@ -32,9 +36,9 @@ class ModuleModel:
     protocols: list[DubboProtocol] = field(default_factory=list)
     serves_dubbo: bool = False  # the module exports Dubbo services (provider side)
     unresolved: list[Unresolved] = field(default_factory=list)
-    # Canonical property names defined anywhere in the module (any file, any profile) -> 'key in path:line',
+    # Canonical property names defined anywhere in the module (any file, any profile) -> its first definition,
     # and why values may come from a config server ('spring.cloud.nacos.config.server-addr in ...'); for CF002.
-    defined: dict[str, str] = field(default_factory=dict)
+    defined: dict[str, Def] = field(default_factory=dict)
     config_center: str = ""
     containers: list[Container] = field(default_factory=list)
     keys: KeyUses = field(default_factory=KeyUses)  # keys as written, for CF004
