@@ -11,7 +11,8 @@ each measurement once under ``valgrind --tool=cachegrind --cache-sim=no`` on the
 * each file kind: cfglint's loader against the floor's parser on the same files, one pass after a warm-up
   pass (imports and first-use costs excluded);
 * the whole run: ``api.lint`` (jobs 1, no cache) against the floor (walk + read + parse), each minus a run
-  that only imports the same modules.
+  that only imports the same modules;
+* ``api.lint`` given only the YAML files (what the yamllint comparison runs) against the floor's YAML parse.
 
 Instructions are not time (cache misses and the C parsers' memory traffic are not counted), so these ratios
 complement the timed ones in bench/RESULTS.md; they are what to compare between two commits. Needs valgrind;
@@ -64,7 +65,8 @@ def _cfglint_parse(kind: str) -> object:
 
 def child(mode: str, tree: Path, arg: str) -> None:
     """What runs under valgrind. ``kind-floor``/``kind-cfglint``: a warm-up pass, then ``arg`` passes over one
-    kind's files. ``floor``/``lint``: imports, then ``arg`` (0 or 1) runs over the whole tree."""
+    kind's files. ``floor``/``lint``: imports, then ``arg`` (0 or 1) runs over the whole tree; ``lint`` with
+    ``yaml``: one run over the YAML files only."""
     import gc
 
     gc.disable()  # collections depend on allocation history; the counts should not
@@ -98,6 +100,8 @@ def child(mode: str, tree: Path, arg: str) -> None:
         load_all()  # every check module (the first linted module would import them)
         if arg == "1":
             lint([Path(".")], settings)
+        elif arg == "yaml":  # the yamllint comparison: cfglint given the YAML files only
+            lint([Path(p) for p, _ in _files(Path("."), "yaml")], settings)
 
 
 def measure(mode: str, tree: Path, arg: str) -> int:
@@ -135,8 +139,12 @@ def measure_all(services: int, seed: int, log: Callable[[str], None] = lambda m:
         rows.append((f"{kind} ({n} files, one warm pass)", floor, ours))
         log(f"instructions: {kind}")
     floor = measure("floor", tree, "1") - measure("floor", tree, "0")
-    ours = measure("lint", tree, "1") - measure("lint", tree, "0")
-    rows.append(("whole tree, cold: floor (walk, read, parse) vs `api.lint` jobs 1", floor, ours))
+    imports = measure("lint", tree, "0")
+    rows.append(("whole tree, cold: floor (walk, read, parse) vs `api.lint` jobs 1", floor,
+                 measure("lint", tree, "1") - imports))
+    yaml_floor = rows[list(KINDS).index("yaml")][1]
+    rows.append(("the YAML files only (the yamllint comparison): their parse (as above) vs `api.lint` jobs 1 given "
+                 "them, which also reads each module's pom.xml", yaml_floor, measure("lint", tree, "yaml") - imports))
     return {"services": services, "python": sys.version.split()[0], "rows": rows}
 
 

@@ -1017,7 +1017,9 @@ def render(data: dict[str, Any]) -> str:
         add("Instructions executed, counted by valgrind (`python bench/instructions.py`): deterministic to well under "
             "0.1% where the times above move by a third between runs on this VM, so this is the table to compare "
             "two commits by. Each file kind: one warm pass of cfglint's loader against the floor's parser on the "
-            "same files. Whole tree: `api.lint` (jobs 1, no cache) against the floor, both minus their imports. "
+            "same files. Whole tree: `api.lint` (jobs 1, no cache) against the floor, both minus their imports. The "
+            "YAML files only: `api.lint` given the YAML files, as in the yamllint comparison, against the floor's "
+            "parse of the same files. "
             "Instructions are not time (memory traffic is not counted).\n")
         if "error" in ins:
             add(f"Not measured: {ins['error']}.\n")
