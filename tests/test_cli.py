@@ -36,6 +36,19 @@ def test_version() -> None:
     assert res.returncode == 0 and res.stdout.startswith("cfglint ")
 
 
+def test_readme_opening_example_is_what_cfglint_prints() -> None:
+    """The README's first example: the command it shows prints a line starting as shown (up to its "...")."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```", 2)[1].strip().splitlines()
+    command, shown = block[0].removeprefix("$ ").split(), block[1:]
+    assert command[0] == "cfglint" and shown
+    res = cfglint(*command[1:], cwd=ROOT)  # exactly the command shown
+    printed = res.stdout.splitlines()
+    for line in shown:
+        head, _, tail = line.partition(" ... ")
+        assert any(p.startswith(head) and p.endswith(tail) for p in printed), (line, printed)
+
+
 def test_findings_exit_1_and_concise_shape(repo: Path) -> None:
     res = cfglint("check", ".", "--format", "concise", cwd=repo)
     assert res.returncode == 1, res.stderr
