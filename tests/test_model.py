@@ -87,3 +87,36 @@ def test_xml_extraction_is_reused_only_when_the_profile_redefines_nothing_it_rea
     found = [(f.rule, f.span.path.rsplit("/", 1)[-1], f.span.line) for f in run_lint(tmp_path, cache=False).findings
              if f.rule == "TP001"]
     assert found == [("TP001", "application-prod.properties", 1)]
+
+
+def test_property_space_work_is_linear_in_named_druid_datasources(tmp_path: Path,
+                                                                    monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Each named Druid datasource (spring.datasource.druid.<name>.*) also reads the shared
+    spring.datasource.druid.* values. Reading them again for every datasource made a module with thousands of
+    them quadratic (8,000 took 35 s). Counted, not timed: the property-space entries the extractors iterate."""
+    from cfglint.resolve import PropertySpace
+    from tests.conftest import run_lint, write_tree
+
+    visited = [0]
+    real_items = PropertySpace.items
+
+    class Counting(list):  # type: ignore[type-arg]
+        def __iter__(self):  # type: ignore[no-untyped-def]
+            for x in super().__iter__():
+                visited[0] += 1
+                yield x
+
+    monkeypatch.setattr(PropertySpace, "items", lambda self, *a: Counting(real_items(self, *a)))
+
+    def work(n: int) -> int:
+        root = tmp_path / str(n)
+        props = "".join(f"spring.datasource.druid.ds{i}.url=jdbc:mysql://db{i}/x?connectTimeout=1&socketTimeout=1\n"
+                        f"spring.datasource.druid.ds{i}.max-wait=1000\n" for i in range(n))
+        write_tree(root, {"pom.xml": "<project/>", "src/main/resources/application.properties": props})
+        visited[0] = 0
+        report = run_lint(root, cache=False, jobs=1)
+        assert not [f for f in report.findings if f.rule == "CF001"]
+        return visited[0]
+
+    small, large = work(100), work(400)
+    assert large < 6 * small, (small, large)  # 4x the datasources: ~4x the work, not ~16x

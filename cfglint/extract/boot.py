@@ -43,8 +43,17 @@ TYPE_TO_POOL = {
 
 
 def _children(ctx: Ctx, prefix: str) -> dict[str, tuple[str, Def]]:
-    """Direct leaf children of a canonical prefix: canonical child -> (canonical full key, def)."""
-    out: dict[str, tuple[str, Def]] = {}
+    """Direct leaf children of a canonical prefix: canonical child -> (canonical full key, def). Memoised per
+    profile (not to be mutated): every named Druid datasource reads the shared spring.datasource.druid.* children,
+    and scanning them again for each made a module with thousands of datasources quadratic."""
+    memo = _CHILDREN.get(ctx.space)
+    if memo is None:
+        memo = _CHILDREN[ctx.space] = {}
+    k = (ctx.profile, prefix)
+    out = memo.get(k)
+    if out is not None:
+        return out
+    out = memo[k] = {}
     plen = len(prefix) + 1
     for key, d in ctx.space.items(ctx.profile, prefix):
         rest = key[plen:]
@@ -85,6 +94,8 @@ CONFIG_CENTER = ("spring.config.import", "spring.cloud.nacos", "nacos.config", "
                  "spring.cloud.consul.config", "spring.cloud.zookeeper.config", "spring.cloud.vault",
                  "spring.cloud.kubernetes.config", "spring.cloud.alicloud.acm", "apollo")
 _CONFIG_CENTER_DOTTED = tuple(p + "." for p in CONFIG_CENTER)
+_CHILDREN: weakref.WeakKeyDictionary[PropertySpace, dict[tuple[str | None, str], dict[str, tuple[str, Def]]]] = \
+    weakref.WeakKeyDictionary()
 _LITERAL: weakref.WeakKeyDictionary[PropertySpace, dict[tuple[str, str, int], Setting]] = weakref.WeakKeyDictionary()
 _DEFINED: weakref.WeakKeyDictionary[PropertySpace, tuple[dict[str, Def], str]] = weakref.WeakKeyDictionary()
 
