@@ -243,6 +243,49 @@ def test_one_finding_per_occurrence_across_profiles(lint_tree) -> None:
     assert "Did you mean db.host" in messages(r, "CF002")[0]
 
 
+def test_many_unresolved_placeholders_cost_linear_work(lint_tree, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Each unresolved placeholder is compared with its sibling keys for a "Did you mean" hint; thousands of each
+    in one module were quadratic (2,000: 8 s). The sibling keys are indexed once per model and the comparisons
+    capped per model. Counted (every Python and C function call), not timed."""
+    import sys
+
+    from cfglint.checks import hygiene
+    from cfglint.registry import CHECKS
+
+    monkeypatch.setattr(hygiene, "HINT_BUDGET", 2_000)
+
+    def run(n: int):  # type: ignore[no-untyped-def]
+        refs = "".join(f'<dubbo:reference id="r{i}" interface="com.x.R{i}" timeout="${{t.p{i}x}}"/>\n'
+                       for i in range(n))
+        files = {"pom.xml": pom(),
+                 f"{RES}/dubbo.xml": ('<beans xmlns="http://www.springframework.org/schema/beans" '
+                                      f'xmlns:dubbo="http://dubbo.apache.org/schema/dubbo">\n{refs}</beans>\n'),
+                 f"{RES}/application.properties": "".join(f"t.p{i}=1\n" for i in range(n))}
+        calls = [0]
+
+        def count(frame, event, arg):  # type: ignore[no-untyped-def]
+            if event in ("call", "c_call"):
+                calls[0] += 1
+
+        hygiene_check = hygiene.unresolved_placeholder
+
+        def counted(model, options):  # type: ignore[no-untyped-def]
+            sys.setprofile(count)
+            try:
+                return list(hygiene_check(model, options))
+            finally:
+                sys.setprofile(None)
+
+        monkeypatch.setitem(CHECKS, "CF002", counted)
+        r = lint_tree(files, jobs=1)
+        return calls[0], messages(r, "CF002")
+
+    (small, few), (large, many) = run(100), run(400)
+    assert len(few) == 100 and len(many) == 400
+    assert "Did you mean t.p0 in" in few[0]  # within the cap: hints as before
+    assert large < 6 * small, (small, large)  # 4x the placeholders: ~4x the work, not ~16x
+
+
 @pytest.mark.parametrize("name", ["DB_URL", "JAVA_HOME", "env.DB_URL", "user.home", "java.io.tmpdir", "random.value",
                                   "spring.application.name", "server.port", "project.version"])
 def test_environment_and_runtime_names_are_skipped(lint_tree, name: str) -> None:

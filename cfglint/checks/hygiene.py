@@ -33,13 +33,30 @@ def _runtime(name: str) -> bool:
     return c in RUNTIME_NAMES or any(c == p or c.startswith(p + ".") for p in RUNTIME_PREFIXES)
 
 
-def _siblings(name: str, model: ModuleModel) -> list[str]:
-    """Keys the module defines under the same parent prefix (``jdbc.url`` for ``${jdbc.pasword}``)."""
+# "Did you mean" compares a placeholder with each sibling key (difflib, a few microseconds each). Thousands of
+# unresolved placeholders among thousands of siblings made that quadratic (2,000 of each: 8 s), so each model
+# gets this many comparisons; findings past it go without the hint.
+HINT_BUDGET = 100_000
+
+
+def _under_parent(name: str, model: ModuleModel) -> tuple[str, list[str]]:
+    """The placeholder's canonical name, and the keys the module defines under its parent prefix at any depth
+    (``jdbc.url`` for ``${jdbc.pasword}``), in definition order; the name itself may be among them (shared list,
+    not to be mutated)."""
     c = canon(name)
     parent = c.rsplit(".", 1)[0] if "." in c else ""
     if not parent:
-        return []
-    return [k for k in model.defined if k != c and k.startswith(parent + ".")]
+        return c, []
+    under = model.memo.get("keys-under")
+    if under is None:  # every ancestor prefix -> the keys below it: one pass, not one per placeholder
+        index: dict[str, list[str]] = {}
+        for k in model.defined:
+            i = k.find(".")
+            while i > 0:
+                index.setdefault(k[:i], []).append(k)
+                i = k.find(".", i + 1)
+        under = model.memo["keys-under"] = index
+    return c, under.get(parent, [])  # type: ignore[attr-defined]
 
 
 def reportable(u: Unresolved, model: ModuleModel) -> bool:
@@ -52,7 +69,8 @@ def reportable(u: Unresolved, model: ModuleModel) -> bool:
         return False  # inside a multi-line block (a file embedded in a Helm value or ConfigMap)
     if canon(name) in model.defined:
         return False  # defined, only in another profile's file
-    return bool(_siblings(name, model))  # the module keeps that group of keys itself
+    c, keys = _under_parent(name, model)
+    return any(k != c for k in keys)  # the module keeps that group of keys itself
 
 
 @check("CF002")
@@ -63,12 +81,17 @@ def unresolved_placeholder(model: ModuleModel, options: dict[str, Any]) -> Itera
             same = by_span.setdefault(u.span, [])
             if all(n.name != u.name for n in same):
                 same.append(u)
+    budget = HINT_BUDGET
     for span, group in by_span.items():  # one finding per occurrence; several only when the span is shared
         u = group[0]
         names = ", ".join(f"${{{g.name}}}" for g in group)
         hints = []
         for g in group:
-            close = difflib.get_close_matches(canon(g.name), _siblings(g.name, model), n=1, cutoff=0.8)
+            c, keys = _under_parent(g.name, model)
+            if len(keys) > budget:
+                continue
+            budget -= len(keys)
+            close = difflib.get_close_matches(c, [k for k in keys if k != c], n=1, cutoff=0.8)
             if close:
                 d = model.defined[close[0]]
                 hints.append(f" Did you mean {d.key} in {d.where()}?")
