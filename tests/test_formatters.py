@@ -177,6 +177,29 @@ def test_text_multiline_span_underlines_each_line(report: Report) -> None:
     assert caret_cells(lines[i + 4]) == (0, len("      threadpool"))
 
 
+def test_text_splits_each_file_once_however_many_findings_it_has(tmp_path: Path) -> None:
+    """Thousands of findings in one file made the text output quadratic: every excerpt split the whole file.
+    Counted (calls of str.split), not timed."""
+    text = "".join(f"app.db{i}.url=jdbc:mysql://h{i}/x\n" for i in range(300))
+    findings = [Finding("JD001", f"finding {i}", span_of("a.properties", text, f"jdbc:mysql://h{i}/x"),
+                        Severity.WARNING, key=f"k{i}") for i in range(300)]
+    rep = Report(findings=findings, rules=list(RULES), files_linted=1, srcroot=str(tmp_path), cwd=str(tmp_path),
+                 tool_version="0.1.0", sources={"a.properties": text})
+    splits = [0]
+
+    def count(frame, event, arg):  # type: ignore[no-untyped-def]
+        if event == "c_call" and getattr(arg, "__name__", "") == "split" and getattr(arg, "__self__", None) is text:
+            splits[0] += 1
+
+    sys.setprofile(count)
+    try:
+        out = render("text", rep)
+    finally:
+        sys.setprofile(None)
+    assert splits[0] == 1, splits  # once for the file, not once per finding
+    assert out.count("jdbc:mysql://h299/x") == 1 and "2 | app.db1.url" in out
+
+
 def test_text_colour_only_when_asked(report: Report) -> None:
     plain = render("text", report)
     assert "\x1b" not in plain

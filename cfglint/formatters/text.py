@@ -56,8 +56,9 @@ def _row(src: str, start_col: int, end_col: int) -> tuple[str, str]:
     return visible, caret
 
 
-def _excerpt(f: Finding, text: str, paint: _Paint) -> list[str]:
-    lines = text.split("\n")  # the same line breaks as span.LineIndex (not str.splitlines: U+2028, \f, ...)
+def _excerpt(f: Finding, lines: list[str], paint: _Paint) -> list[str]:
+    """``lines``: the file's text split at LF only, the same line breaks as span.LineIndex (not str.splitlines:
+    U+2028, \\f, ...)."""
     s = f.span
     if not 1 <= s.line <= len(lines):
         return []
@@ -93,14 +94,19 @@ def _plural(n: int, word: str) -> str:
 def render(report: Report, *, color: bool = False) -> str:
     paint = _Paint(color)
     out: list[str] = []
+    split: dict[str, list[str]] = {}
     for f in report.findings:
         s = f.span
         path = safe(s.path)
         out.append(f"{paint(_BOLD, f'{path}:{s.line}:{s.col}:')} {paint(_SEVERITY[f.severity], f.severity.label)}: "
                    f"{one_line(f.message)} {paint(_DIM, f'[{f.rule}]')}")
-        text = report.sources.get(s.path)
-        if text is not None:
-            out.extend(_excerpt(f, text, paint))
+        lines = split.get(s.path)
+        if lines is None:
+            text = report.sources.get(s.path)
+            if text is not None:  # split once per file, not once per finding (thousands in one file)
+                lines = split[s.path] = text.split("\n")
+        if lines is not None:
+            out.extend(_excerpt(f, lines, paint))
         for r in f.related:
             note = f"  = note: {safe(r.span.path)}:{r.span.line}:{r.span.col}: {one_line(r.message)}"
             out.append(paint(_DIM, note))
