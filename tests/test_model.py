@@ -120,3 +120,103 @@ def test_property_space_work_is_linear_in_named_druid_datasources(tmp_path: Path
 
     small, large = work(100), work(400)
     assert large < 6 * small, (small, large)  # 4x the datasources: ~4x the work, not ~16x
+
+
+def _walk_parents(e, index):  # type: ignore[no-untyped-def]
+    """The plain parent= walk (nearest ancestor first, stopping at a repeat): the oracle for the memoised one."""
+    from cfglint.extract.spring_xml import bean_props
+
+    cls_attr = e.attr("class")
+    cls = cls_attr.value.strip() if cls_attr else ""
+    props = bean_props(e)
+    seen = set()
+    parent = e.attr("parent")
+    while parent is not None and parent.value not in seen:
+        seen.add(parent.value)
+        pb = index.get(parent.value)
+        if pb is None:
+            break
+        cls = cls or pb.cls
+        for k, v in pb.props.items():
+            props.setdefault(k, v)
+        parent = pb.elem.attr("parent")
+    return cls, props
+
+
+def test_parent_bean_resolution_matches_the_plain_walk_on_random_graphs(tmp_path: Path) -> None:
+    """parent= chains are resolved once per ancestor (a chain of thousands was quadratic). On random graphs with
+    loops, missing parents, classes and properties at any level, every bean gets what walking its chain gives,
+    in the same property order; and CF004's class lookup agrees with it."""
+    import random
+
+    from cfglint.extract.keys import _bean_class
+    from cfglint.extract.spring_xml import _effective_bean, collect_beans
+    from cfglint.loaders.xml import load_xml
+
+    rng = random.Random(7)
+    for _ in range(40):
+        n = rng.randint(1, 12)
+        beans = []
+        for i in range(n):
+            attrs = f'id="b{i}"'
+            if rng.random() < 0.3:
+                attrs += f' class="C{rng.randint(0, 3)}"'
+            if rng.random() < 0.8:
+                attrs += f' parent="b{rng.randint(0, n)}"'  # b{n} does not exist
+            props = "".join(f'<property name="p{rng.randint(0, 4)}" value="v{i}"/>' for _ in range(rng.randint(0, 3)))
+            beans.append(f"<bean {attrs}>{props}</bean>")
+        text = f'<beans xmlns="http://www.springframework.org/schema/beans">{"".join(beans)}</beans>'
+        doc = load_xml("b.xml", text.encode())
+        index = collect_beans([doc])
+        memo: dict = {}  # type: ignore[type-arg]
+        parents = {b: (index[b].cls, (index[b].elem.attr("parent").value if index[b].elem.attr("parent") else None))
+                   for b in index}
+        classes: dict[str, str] = {}
+        for e in [x for x in doc.elements if x.local == "bean"]:
+            want = _walk_parents(e, index)
+            got = _effective_bean(e, index, memo)
+            assert got == want and list(got[1]) == list(want[1]), text
+            assert _bean_class(e, parents, classes) == want[0], text
+
+
+def test_parent_bean_chain_costs_linear_work(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A chain of parent= beans (each inherits the one before): 4,000 took 4.9 s when every bean walked the
+    whole chain above it. Counted (function calls inside the XML and key extraction), not timed."""
+    import sys
+
+    from cfglint.extract import model_builder
+    from tests.conftest import run_lint, write_tree
+
+    calls = [0]
+
+    def count(frame, event, arg):  # type: ignore[no-untyped-def]
+        if event in ("call", "c_call"):
+            calls[0] += 1
+
+    for name in ("extract_xml", "extract_keys"):
+        real = getattr(model_builder, name)
+
+        def counted(*a, __real=real):  # type: ignore[no-untyped-def]
+            sys.setprofile(count)
+            try:
+                return __real(*a)
+            finally:
+                sys.setprofile(None)
+
+        monkeypatch.setattr(model_builder, name, counted)
+
+    def work(n: int) -> int:
+        beans = ['<bean id="b0" class="com.alibaba.druid.pool.DruidDataSource">'
+                 '<property name="maxWait" value="1000"/></bean>']
+        beans += [f'<bean id="b{i}" parent="b{i - 1}"><property name="url" value="jdbc:mysql://h{i}/x"/></bean>'
+                  for i in range(1, n)]
+        root = tmp_path / str(n)
+        write_tree(root, {"pom.xml": "<project/>", "src/main/resources/beans.xml":
+                          f'<beans xmlns="http://www.springframework.org/schema/beans">{"".join(beans)}</beans>'})
+        calls[0] = 0
+        report = run_lint(root, cache=False, jobs=1)
+        assert len([f for f in report.findings if f.rule == "JD001"]) == n - 1  # every bean is a Druid pool
+        return calls[0]
+
+    small, large = work(100), work(400)
+    assert large < 6 * small, (small, large)  # 4x the beans: ~4x the work, not ~16x

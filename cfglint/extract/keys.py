@@ -173,6 +173,7 @@ def _starts_at(text: str, span: Span, value: str) -> bool:
 
 def _xml(doc: XmlDoc, uses: KeyUses) -> None:
     beans: dict[str, tuple[str, str | None]] = {}  # id/name -> (class, parent)
+    classes: dict[str, str] = {}  # id/name -> the class it passes to a child (_bean_class)
     for e in doc.elements:
         if e.local == "bean" and e.ns not in DUBBO_NS:
             ident = e.attr("id") or e.attr("name")
@@ -187,24 +188,35 @@ def _xml(doc: XmlDoc, uses: KeyUses) -> None:
                 if attrs:
                     uses.xml_attrs.append(XmlAttrs(e.local, e.ns, _label(e), doc.path, attrs))
         elif e.local == "bean" and e.attr("factory-method") is None and e.attr("factory-bean") is None:
-            cls = _bean_class(e, beans)
+            cls = _bean_class(e, beans, classes)
             if cls in BEAN_CLASSES:
                 _bean(doc, e, cls, uses)
 
 
-def _bean_class(e: XElem, beans: dict[str, tuple[str, str | None]]) -> str:
+def _bean_class(e: XElem, beans: dict[str, tuple[str, str | None]], memo: dict[str, str]) -> str:
+    """The class a bean is made of: its own, else the first an ancestor names (parent=). ``memo``: the class each
+    bean passes on, so a chain of thousands of parent= beans is walked once, not once per bean."""
     cls = e.attr("class")
     if cls is not None:
         return cls.value.strip()
     parent = e.attr("parent")
-    seen = set()
+    chain: list[str] = []
+    seen: set[str] = set()
     name = parent.value if parent is not None else None
+    found = ""
     while name is not None and name not in seen:
+        if name in memo:
+            found = memo[name]
+            break
         seen.add(name)
+        chain.append(name)
         c, name = beans.get(name, ("", None))
         if c:
-            return c
-    return ""
+            found = c
+            break
+    for n in chain:  # each passes on what was found above it (a loop ends with "", as walking it would)
+        memo[n] = found
+    return found
 
 
 def _label(e: XElem) -> str:

@@ -109,12 +109,48 @@ def collect_beans(docs: list[XmlDoc]) -> dict[str, Bean]:
     return index
 
 
-def _effective_bean(e: XElem, index: dict[str, Bean]) -> tuple[str, dict[str, Prop]]:
+_NOTHING: tuple[str, dict[str, Prop]] = ("", {})
+
+
+def _inherited(name: str, index: dict[str, Bean], memo: dict[str, tuple[str, dict[str, Prop]]]
+               ) -> tuple[str, dict[str, Prop]] | None:
+    """The class and properties bean ``name`` passes to a child (its own over its ancestors'), each ancestor
+    resolved once per ``memo``: a chain of thousands of parent= beans was quadratic. None when the chain loops."""
+    chain: list[tuple[str, Bean]] = []
+    seen: set[str] = set()
+    cur: str | None = name
+    while cur is not None and cur not in memo:
+        if cur in seen:
+            return None
+        seen.add(cur)
+        pb = index.get(cur)
+        if pb is None:
+            break
+        chain.append((cur, pb))
+        parent = pb.elem.attr("parent")
+        cur = parent.value if parent is not None else None
+    cls, props = memo.get(cur, _NOTHING) if cur is not None else _NOTHING
+    for ident, pb in reversed(chain):  # from the top ancestor down: each one's own properties win
+        mine = dict(pb.props)
+        for k, v in props.items():
+            mine.setdefault(k, v)
+        cls, props = pb.cls or cls, mine
+        memo[ident] = (cls, props)
+    return cls, props
+
+
+def _effective_bean(e: XElem, index: dict[str, Bean], memo: dict[str, tuple[str, dict[str, Prop]]]
+                    ) -> tuple[str, dict[str, Prop]]:
     cls_attr = e.attr("class")
     cls = cls_attr.value.strip() if cls_attr else ""
     props = bean_props(e)
-    seen = set()
     parent = e.attr("parent")
+    got = _inherited(parent.value, index, memo) if parent is not None else _NOTHING
+    if got is not None:
+        for k, v in got[1].items():
+            props.setdefault(k, v)
+        return cls or got[0], props
+    seen = set()  # a parent= loop: walk it as written, up to the first repeat
     while parent is not None and parent.value not in seen:
         seen.add(parent.value)
         pb = index.get(parent.value)
@@ -130,13 +166,14 @@ def _effective_bean(e: XElem, index: dict[str, Bean]) -> tuple[str, dict[str, Pr
 def extract_xml(doc: XmlDoc, ctx: Ctx, index: dict[str, Bean]) -> None:
     model = ctx.model
     path = doc.path
+    inherited: dict[str, tuple[str, dict[str, Prop]]] = {}
     for e in doc.elements:
         if e.ns in DUBBO_NS:
             _dubbo(e, ctx, path)
         elif e.ns == TASK_NS and e.local == "executor":
             _task_executor(e, ctx, path)
         elif e.local == "bean" and (e.attr("class") is not None or e.attr("parent") is not None):
-            cls, props = _effective_bean(e, index)
+            cls, props = _effective_bean(e, index, inherited)
             ptype = pool_type(cls)
             if ptype is not None:
                 model.datasources.append(_datasource(e, ptype, cls, props, ctx, path))
