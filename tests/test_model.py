@@ -179,13 +179,12 @@ def test_parent_bean_resolution_matches_the_plain_walk_on_random_graphs(tmp_path
             assert _bean_class(e, parents, classes) == want[0], text
 
 
-def test_parent_bean_chain_costs_linear_work(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """A chain of parent= beans (each inherits the one before): 4,000 took 4.9 s when every bean walked the
-    whole chain above it. Counted (function calls inside the XML and key extraction), not timed."""
+def _count_calls(monkeypatch, names: tuple[str, ...]) -> list[int]:  # type: ignore[no-untyped-def]
+    """Count every Python and C function call made inside the named extraction steps (a deterministic measure
+    of work: the tests below compare it at two sizes instead of timing anything)."""
     import sys
 
     from cfglint.extract import model_builder
-    from tests.conftest import run_lint, write_tree
 
     calls = [0]
 
@@ -193,7 +192,7 @@ def test_parent_bean_chain_costs_linear_work(tmp_path: Path, monkeypatch) -> Non
         if event in ("call", "c_call"):
             calls[0] += 1
 
-    for name in ("extract_xml", "extract_keys"):
+    for name in names:
         real = getattr(model_builder, name)
 
         def counted(*a, __real=real):  # type: ignore[no-untyped-def]
@@ -204,6 +203,15 @@ def test_parent_bean_chain_costs_linear_work(tmp_path: Path, monkeypatch) -> Non
                 sys.setprofile(None)
 
         monkeypatch.setattr(model_builder, name, counted)
+    return calls
+
+
+def test_parent_bean_chain_costs_linear_work(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A chain of parent= beans (each inherits the one before): 4,000 took 4.9 s when every bean walked the
+    whole chain above it."""
+    from tests.conftest import run_lint, write_tree
+
+    calls = _count_calls(monkeypatch, ("extract_xml", "extract_keys"))
 
     def work(n: int) -> int:
         beans = ['<bean id="b0" class="com.alibaba.druid.pool.DruidDataSource">'
@@ -220,3 +228,24 @@ def test_parent_bean_chain_costs_linear_work(tmp_path: Path, monkeypatch) -> Non
 
     small, large = work(100), work(400)
     assert large < 6 * small, (small, large)  # 4x the beans: ~4x the work, not ~16x
+
+
+def test_many_connection_properties_cost_linear_work(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Each Druid connectionProperties value indexed the lines of its whole file again to place its entries:
+    4,000 datasources with one each took 10-13 s (properties, YAML), 4.8 s (XML)."""
+    from tests.conftest import run_lint, write_tree
+
+    calls = _count_calls(monkeypatch, ("extract_keys",))
+
+    def work(n: int) -> int:
+        props = "".join(f"spring.datasource.druid.ds{i}.url=jdbc:mysql://h{i}/x\n"
+                        f"spring.datasource.druid.ds{i}.connection-properties=connectTimeout=1;socketTimeout=2\n"
+                        for i in range(n))
+        root = tmp_path / str(n)
+        write_tree(root, {"pom.xml": "<project/>", "src/main/resources/application.properties": props})
+        calls[0] = 0
+        run_lint(root, cache=False, jobs=1)
+        return calls[0]
+
+    small, large = work(100), work(400)
+    assert large < 6 * small, (small, large)

@@ -4,6 +4,7 @@ and the keys of ``DruidDataSourceFactory``-style ``druid.properties`` files."""
 
 from __future__ import annotations
 
+import functools
 import re
 import weakref
 
@@ -116,7 +117,7 @@ def _entries(value: str, span: Span, text: str | None, kind: str, owner: str,
     """Druid's connectionProperties parsing: split on ';', then at the first '='; nothing trimmed."""
     out = []
     exact = text is not None and _starts_at(text, span, value)
-    idx = LineIndex(text) if exact and text is not None else None
+    idx = _line_index(text) if exact and text is not None else None
     offset = 0
     for part in value.split(";"):
         key = part.split("=", 1)[0] if "=" in part else part
@@ -158,10 +159,17 @@ def _properties_line(value: str, span: Span, kind: str, owner: str) -> KeyUse:
     return KeyUse("conn-prop", name, name, rest, span, kind, owner=owner, parse="properties")
 
 
+@functools.lru_cache(maxsize=8)
+def _line_index(text: str) -> LineIndex:
+    """One index per file text, however many connectionProperties values it holds (indexing the whole file for
+    each of thousands of them was quadratic)."""
+    return LineIndex(text)
+
+
 def _starts_at(text: str, span: Span, value: str) -> bool:
     """The value is written verbatim (no escapes or folding) where its span starts."""
     try:
-        idx = LineIndex(text)
+        idx = _line_index(text)
         start = idx.offset(span.line, span.col)
     except IndexError:
         return False
