@@ -104,13 +104,14 @@ def apply_suppressions(findings: list[Finding], sources: dict[str, str], engine:
         return findings
     # Per file: the directives (by document position) covering each line, and the file-wide ones. Trying every
     # directive of the file for every finding was quadratic (16,000 suppressed lines in one file: 16 s).
-    index: dict[str, tuple[dict[int, list[int]], list[int]]] = {}
+    index: dict[str, tuple[dict[int, list[int]], dict[str, list[int]]]] = {}
     for path, ds in directives.items():
         by_line: dict[int, list[int]] = {}
-        wide: list[int] = []
+        wide: dict[str, list[int]] = {}  # rule -> the file-wide directives naming it
         for i, d in enumerate(ds):
             if d.file_wide:
-                wide.append(i)
+                for rid in d.ids:
+                    wide.setdefault(rid, []).append(i)
             else:
                 for ln in range(d.lines[0], d.lines[1] + 1):
                     by_line.setdefault(ln, []).append(i)
@@ -121,12 +122,17 @@ def apply_suppressions(findings: list[Finding], sources: dict[str, str], engine:
         ds = directives.get(f.span.path)
         if ds is not None:
             by_line, wide = index[f.span.path]
-            near = by_line.get(f.span.line, [])
-            for i in sorted(near + wide) if wide else near:  # the first in the file wins, as written
-                d = ds[i]
-                if f.rule in d.ids and d.lines[0] <= f.span.line <= d.lines[1]:
-                    hit = d
+            line = f.span.line
+            # The first directive in the file that covers the finding wins, as if each were tried in turn.
+            best = next((i for i in wide.get(f.rule, ()) if ds[i].lines[0] <= line <= ds[i].lines[1]), None)
+            for i in by_line.get(line, ()):
+                if best is not None and i > best:
                     break
+                d = ds[i]
+                if f.rule in d.ids and d.lines[0] <= line <= d.lines[1]:
+                    best = i
+                    break
+            hit = ds[best] if best is not None else None
         if hit is None:
             kept.append(f)
         else:
