@@ -4,7 +4,6 @@ and the keys of ``DruidDataSourceFactory``-style ``druid.properties`` files."""
 
 from __future__ import annotations
 
-import functools
 import re
 import weakref
 
@@ -84,6 +83,7 @@ def _file_kind(path: str) -> str:
 
 def _props(ctx: Ctx, uses: KeyUses, texts: dict[str, str]) -> None:
     base_done = ctx.profile is not None  # base definitions were recorded in the base context already
+    indexes: dict[int, LineIndex] = {}
     for key, d in ctx.space.items(ctx.profile):
         if not key.startswith(_JUDGED_DOTTED):
             continue
@@ -103,7 +103,7 @@ def _props(ctx: Ctx, uses: KeyUses, texts: dict[str, str]) -> None:
                 # a scalar with StringToPropertiesConverter (Properties.load), so the string is one line.
                 uses.uses.append(_properties_line(d.value, d.value_span, kind, d.key))
             else:
-                uses.uses.extend(_entries(d.value, d.value_span, texts.get(d.value_span.path), kind, owner))
+                uses.uses.extend(_entries(d.value, d.value_span, texts.get(d.value_span.path), kind, owner, indexes))
         else:
             m = re.search(r"(?:connect-?properties|connection-?properties|connectProperties|connectionProperties)"
                           r"(?:\.|\[)(.+?)\]?$", d.key, re.I)
@@ -112,12 +112,12 @@ def _props(ctx: Ctx, uses: KeyUses, texts: dict[str, str]) -> None:
                 uses.uses.append(KeyUse("conn-prop", m.group(1), m.group(1), d.value, d.key_span, kind, owner=owner))
 
 
-def _entries(value: str, span: Span, text: str | None, kind: str, owner: str,
+def _entries(value: str, span: Span, text: str | None, kind: str, owner: str, indexes: dict[int, LineIndex],
              element: str = "") -> list[KeyUse]:
     """Druid's connectionProperties parsing: split on ';', then at the first '='; nothing trimmed."""
     out = []
-    exact = text is not None and _starts_at(text, span, value)
-    idx = _line_index(text) if exact and text is not None else None
+    exact = text is not None and _starts_at(text, span, value, indexes)
+    idx = _line_index(text, indexes) if exact and text is not None else None
     offset = 0
     for part in value.split(";"):
         key = part.split("=", 1)[0] if "=" in part else part
@@ -159,17 +159,19 @@ def _properties_line(value: str, span: Span, kind: str, owner: str) -> KeyUse:
     return KeyUse("conn-prop", name, name, rest, span, kind, owner=owner, parse="properties")
 
 
-@functools.lru_cache(maxsize=8)
-def _line_index(text: str) -> LineIndex:
-    """One index per file text, however many connectionProperties values it holds (indexing the whole file for
-    each of thousands of them was quadratic)."""
-    return LineIndex(text)
+def _line_index(text: str, indexes: dict[int, LineIndex]) -> LineIndex:
+    """One index per file text (``indexes``, by the text's identity, lives for one extraction), however many
+    connectionProperties values the file holds: indexing the whole file for each of thousands was quadratic."""
+    idx = indexes.get(id(text))
+    if idx is None:
+        idx = indexes[id(text)] = LineIndex(text)
+    return idx
 
 
-def _starts_at(text: str, span: Span, value: str) -> bool:
+def _starts_at(text: str, span: Span, value: str, indexes: dict[int, LineIndex]) -> bool:
     """The value is written verbatim (no escapes or folding) where its span starts."""
     try:
-        idx = _line_index(text)
+        idx = _line_index(text, indexes)
         start = idx.offset(span.line, span.col)
     except IndexError:
         return False
@@ -182,6 +184,7 @@ def _starts_at(text: str, span: Span, value: str) -> bool:
 def _xml(doc: XmlDoc, uses: KeyUses) -> None:
     beans: dict[str, tuple[str, str | None]] = {}  # id/name -> (class, parent)
     classes: dict[str, str] = {}  # id/name -> the class it passes to a child (_bean_class)
+    indexes: dict[int, LineIndex] = {}  # the document's line index, built if a connectionProperties needs it
     for e in doc.elements:
         if e.local == "bean" and e.ns not in DUBBO_NS:
             ident = e.attr("id") or e.attr("name")
@@ -198,7 +201,7 @@ def _xml(doc: XmlDoc, uses: KeyUses) -> None:
         elif e.local == "bean" and e.attr("factory-method") is None and e.attr("factory-bean") is None:
             cls = _bean_class(e, beans, classes)
             if cls in BEAN_CLASSES:
-                _bean(doc, e, cls, uses)
+                _bean(doc, e, cls, uses, indexes)
 
 
 def _bean_class(e: XElem, beans: dict[str, tuple[str, str | None]], memo: dict[str, str]) -> str:
@@ -233,7 +236,7 @@ def _label(e: XElem) -> str:
     return f'<{tag} {ident.name}="{ident.value}">' if ident is not None else f"<{tag}>"
 
 
-def _bean(doc: XmlDoc, e: XElem, cls: str, uses: KeyUses) -> None:
+def _bean(doc: XmlDoc, e: XElem, cls: str, uses: KeyUses, indexes: dict[int, LineIndex]) -> None:
     owner = _label(e)
     for name, a in e.attrs.items():
         if name.startswith("p:"):
@@ -241,7 +244,7 @@ def _bean(doc: XmlDoc, e: XElem, cls: str, uses: KeyUses) -> None:
             prop = prop[:-4] if prop.endswith("-ref") else prop
             uses.uses.append(KeyUse("bean-prop", prop, prop, a.value, a, "xml", element=cls, owner=owner))
             if prop in ("connectionProperties",) and cls.endswith("DruidDataSource"):
-                uses.uses.extend(_entries(a.value, a.value_span, doc.text, "xml", owner, cls))
+                uses.uses.extend(_entries(a.value, a.value_span, doc.text, "xml", owner, indexes, cls))
     for child in e.children:
         if child.local != "property":
             continue
@@ -254,10 +257,10 @@ def _bean(doc: XmlDoc, e: XElem, cls: str, uses: KeyUses) -> None:
         if na.value == "connectionProperties":
             va = child.attr("value")
             if va is not None:
-                uses.uses.extend(_entries(va.value, va.value_span, doc.text, "xml", owner, cls))
+                uses.uses.extend(_entries(va.value, va.value_span, doc.text, "xml", owner, indexes, cls))
             for sub in child.children:
                 if sub.local == "value" and sub.text and sub.text_span is not None:
-                    uses.uses.extend(_entries(sub.text, sub.text_span, doc.text, "xml", owner, cls))
+                    uses.uses.extend(_entries(sub.text, sub.text_span, doc.text, "xml", owner, indexes, cls))
         elif na.value == "connectProperties":
             for sub in child.iter():
                 k = sub.attr("key")
@@ -282,8 +285,9 @@ def _is_factory_file(f: PropsFile, referenced: set[str]) -> bool:
 
 
 def _factory_file(f: PropsFile, uses: KeyUses) -> None:
+    indexes: dict[int, LineIndex] = {}
     for e in f.entries:
         if "." not in e.key or e.key.startswith("druid."):
             uses.uses.append(KeyUse("factory", e.key, e.key, e.value, e.key_span, "properties", owner=f.path))
         if e.key in ("connectionProperties", "druid.connectProperties") and e.value:
-            uses.uses.extend(_entries(e.value, e.value_span, f.text, "properties", f"{e.key} in {f.path}"))
+            uses.uses.extend(_entries(e.value, e.value_span, f.text, "properties", f"{e.key} in {f.path}", indexes))
