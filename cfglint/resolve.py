@@ -110,6 +110,7 @@ class PropertySpace:
         self._effective: dict[str | None, dict[str, Def | None]] = {}
         self._items: dict[tuple[str | None, str], list[tuple[str, Def]]] = {}
         self._under: dict[str, list[str]] = {}
+        self._children: dict[tuple[str | None, str], dict[str, tuple[str, Def]]] = {}
         self.reads: set[str] | None = None  # when a set: every name looked up through get() is added to it
 
     def contexts(self) -> list[str | None]:
@@ -178,6 +179,25 @@ class PropertySpace:
             pass
         get = self.get_canon
         out = self._items[k] = [(key, d) for key in self.keys_under(prefix) if (d := get(key, profile)) is not None]
+        return out
+
+    def children(self, profile: str | None, prefix: str) -> dict[str, tuple[str, Def]]:
+        """Direct leaf children of a canonical prefix: canonical child -> (canonical full key, effective definition).
+        Memoised like items (not to be mutated): every named Druid datasource reads the shared
+        spring.datasource.druid.* children, and scanning them again for each made thousands of datasources
+        quadratic."""
+        k = (profile, prefix)
+        try:
+            return self._children[k]
+        except KeyError:
+            pass
+        out: dict[str, tuple[str, Def]] = {}
+        plen = len(prefix) + 1
+        for key, d in self.items(profile, prefix):
+            rest = key[plen:]
+            if rest and "." not in rest and "[" not in rest:
+                out[rest] = (key, d)
+        self._children[k] = out
         return out
 
     def has_prefix(self, prefix: str) -> bool:

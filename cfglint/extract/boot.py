@@ -42,26 +42,6 @@ TYPE_TO_POOL = {
 }
 
 
-def _children(ctx: Ctx, prefix: str) -> dict[str, tuple[str, Def]]:
-    """Direct leaf children of a canonical prefix: canonical child -> (canonical full key, def). Memoised per
-    profile (not to be mutated): every named Druid datasource reads the shared spring.datasource.druid.* children,
-    and scanning them again for each made a module with thousands of datasources quadratic."""
-    memo = _CHILDREN.get(ctx.space)
-    if memo is None:
-        memo = _CHILDREN[ctx.space] = {}
-    k = (ctx.profile, prefix)
-    out = memo.get(k)
-    if out is not None:
-        return out
-    out = memo[k] = {}
-    plen = len(prefix) + 1
-    for key, d in ctx.space.items(ctx.profile, prefix):
-        rest = key[plen:]
-        if rest and "." not in rest and "[" not in rest:
-            out[rest] = (key, d)
-    return out
-
-
 def _setting(ctx: Ctx, name: str, key: str, d: Def) -> Setting:
     literal = d.value is None or "${" not in d.value
     if literal:  # the same Setting under every profile that sees this definition: built once per module
@@ -94,8 +74,6 @@ CONFIG_CENTER = ("spring.config.import", "spring.cloud.nacos", "nacos.config", "
                  "spring.cloud.consul.config", "spring.cloud.zookeeper.config", "spring.cloud.vault",
                  "spring.cloud.kubernetes.config", "spring.cloud.alicloud.acm", "apollo")
 _CONFIG_CENTER_DOTTED = tuple(p + "." for p in CONFIG_CENTER)
-_CHILDREN: weakref.WeakKeyDictionary[PropertySpace, dict[tuple[str | None, str], dict[str, tuple[str, Def]]]] = \
-    weakref.WeakKeyDictionary()
 _LITERAL: weakref.WeakKeyDictionary[PropertySpace, dict[tuple[str, str, int], Setting]] = weakref.WeakKeyDictionary()
 _DEFINED: weakref.WeakKeyDictionary[PropertySpace, tuple[dict[str, Def], str]] = weakref.WeakKeyDictionary()
 
@@ -135,7 +113,7 @@ def _dubbo(ctx: Ctx) -> None:
     for plural, kind in plurals:
         blocks.extend((f"{plural}.{ident}", kind) for ident in _groups(ctx, plural))
     for prefix, kind in blocks:
-        kids = _children(ctx, prefix)
+        kids = ctx.space.children(ctx.profile, prefix)
         if not kids:
             continue
         settings = {k: _setting(ctx, k, full, d) for k, (full, d) in kids.items() if k in DUBBO_POOL_KEYS}
@@ -170,7 +148,7 @@ def _datasource(ctx: Ctx, pool: str, label: str, settings_from: list[str], url_k
     settings: dict[str, Setting] = {}
     anchor = None
     for prefix in settings_from:  # later prefixes override earlier ones
-        for k, (full, d) in _children(ctx, prefix).items():
+        for k, (full, d) in ctx.space.children(ctx.profile, prefix).items():
             settings[k] = _setting(ctx, k, full, d)
             if prefix in anchor_prefixes and (anchor is None or d.key_span < anchor):
                 anchor = d.key_span
@@ -205,7 +183,7 @@ def _datasources(ctx: Ctx) -> None:
     space = ctx.space
     type_def = space.get_canon("spring.datasource.type", ctx.profile)
     declared = TYPE_TO_POOL.get((type_def.value or "").strip().lower()) if type_def else None
-    druid_kids = _children(ctx, DRUID_PREFIX)
+    druid_kids = space.children(ctx.profile, DRUID_PREFIX)
     if druid_kids or space.has_prefix(DRUID_PREFIX):
         ds = _datasource(ctx, "druid", DRUID_PREFIX, [DRUID_PREFIX],
                          [f"{DRUID_PREFIX}.url", "spring.datasource.url"], [DRUID_PREFIX, "spring.datasource"])
@@ -217,7 +195,7 @@ def _datasources(ctx: Ctx) -> None:
             if name in DRUID_PROPS or name in ("filter", "statviewservlet", "webstatfilter", "aop"):
                 continue
             sub = f"{DRUID_PREFIX}.{name}"
-            if space.get_canon(f"{sub}.url", ctx.profile) is None and not _children(ctx, sub):
+            if space.get_canon(f"{sub}.url", ctx.profile) is None and not space.children(ctx.profile, sub):
                 continue
             ds = _datasource(ctx, "druid", sub, [DRUID_PREFIX, sub], [f"{sub}.url"], [sub])
             if ds is not None:
@@ -249,7 +227,7 @@ def _datasources(ctx: Ctx) -> None:
 
 def _task_execution(ctx: Ctx) -> None:
     prefix = "spring.task.execution.pool"
-    kids = _children(ctx, prefix)
+    kids = ctx.space.children(ctx.profile, prefix)
     if not kids:
         return
     settings = {k: _setting(ctx, k, full, d) for k, (full, d) in kids.items()}

@@ -3,7 +3,7 @@
 With ``indent`` the standard library falls back to its pure-Python encoder (a generator per container); a
 2,000-finding report took ~50 ms of a run that answers from the cache in ~450 ms. This writer appends to one
 list and escapes strings with the same C function the standard encoder uses, so the bytes are identical
-(tests/test_jsontext.py compares both). Anything but str, int, bool, None, list, tuple and dict with str keys
+(tests/test_formatters.py compares both). Anything but str, int, bool, None, list, tuple and dict with str keys
 falls back to ``json.dumps``."""
 
 from __future__ import annotations
