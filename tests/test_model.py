@@ -122,27 +122,6 @@ def test_property_space_work_is_linear_in_named_druid_datasources(tmp_path: Path
     assert large < 6 * small, (small, large)  # 4x the datasources: ~4x the work, not ~16x
 
 
-def _walk_parents(e, index):  # type: ignore[no-untyped-def]
-    """The plain parent= walk (nearest ancestor first, stopping at a repeat): the oracle for the memoised one."""
-    from cfglint.extract.spring_xml import bean_props
-
-    cls_attr = e.attr("class")
-    cls = cls_attr.value.strip() if cls_attr else ""
-    props = bean_props(e)
-    seen = set()
-    parent = e.attr("parent")
-    while parent is not None and parent.value not in seen:
-        seen.add(parent.value)
-        pb = index.get(parent.value)
-        if pb is None:
-            break
-        cls = cls or pb.cls
-        for k, v in pb.props.items():
-            props.setdefault(k, v)
-        parent = pb.elem.attr("parent")
-    return cls, props
-
-
 def test_parent_bean_resolution_matches_the_plain_walk_on_random_graphs(tmp_path: Path) -> None:
     """parent= chains are resolved once per ancestor (a chain of thousands was quadratic). On random graphs with
     loops, missing parents, classes and properties at any level, every bean gets what walking its chain gives,
@@ -150,7 +129,7 @@ def test_parent_bean_resolution_matches_the_plain_walk_on_random_graphs(tmp_path
     import random
 
     from cfglint.extract.keys import _bean_class
-    from cfglint.extract.spring_xml import _effective_bean, collect_beans
+    from cfglint.extract.spring_xml import _effective_bean, collect_beans, walk_parents
     from cfglint.loaders.xml import load_xml
 
     rng = random.Random(7)
@@ -173,7 +152,7 @@ def test_parent_bean_resolution_matches_the_plain_walk_on_random_graphs(tmp_path
                    for b in index}
         classes: dict[str, str] = {}
         for e in [x for x in doc.elements if x.local == "bean"]:
-            want = _walk_parents(e, index)
+            want = walk_parents(e, index)
             got = _effective_bean(e, index, memo)
             assert got == want and list(got[1]) == list(want[1]), text
             assert _bean_class(e, parents, classes) == want[0], text

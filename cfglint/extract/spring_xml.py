@@ -141,16 +141,26 @@ def _inherited(name: str, index: dict[str, Bean], memo: dict[str, tuple[str, dic
 
 def _effective_bean(e: XElem, index: dict[str, Bean], memo: dict[str, tuple[str, dict[str, Prop]]]
                     ) -> tuple[str, dict[str, Prop]]:
+    """The class and properties of a bean with those it inherits through parent= (its own win)."""
+    parent = e.attr("parent")
+    got = _inherited(parent.value, index, memo) if parent is not None else _NOTHING
+    if got is None:  # a parent= loop: walk it as written
+        return walk_parents(e, index)
+    cls_attr = e.attr("class")
+    props = bean_props(e)
+    for k, v in got[1].items():
+        props.setdefault(k, v)
+    return (cls_attr.value.strip() if cls_attr else "") or got[0], props
+
+
+def walk_parents(e: XElem, index: dict[str, Bean]) -> tuple[str, dict[str, Prop]]:
+    """The same by walking the parent= chain from the bean, nearest ancestor first, up to the first repeat: what
+    Spring's merge gives, ancestor by ancestor (_inherited remembers the result per ancestor instead)."""
     cls_attr = e.attr("class")
     cls = cls_attr.value.strip() if cls_attr else ""
     props = bean_props(e)
+    seen = set()
     parent = e.attr("parent")
-    got = _inherited(parent.value, index, memo) if parent is not None else _NOTHING
-    if got is not None:
-        for k, v in got[1].items():
-            props.setdefault(k, v)
-        return cls or got[0], props
-    seen = set()  # a parent= loop: walk it as written, up to the first repeat
     while parent is not None and parent.value not in seen:
         seen.add(parent.value)
         pb = index.get(parent.value)
