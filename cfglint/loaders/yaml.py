@@ -7,6 +7,8 @@ from __future__ import annotations
 import io
 import re
 
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
 from cfglint.loaders import Comment, Entry, LoadError, PropsFile, decode
 from cfglint.span import LineIndex, Span
 
@@ -41,6 +43,7 @@ class _Budget:
         return self.idx.pos(min(mark.index + self.shift, len(self.text)))  # type: ignore[attr-defined]
 
 
+_NULLS = frozenset(("~", "null", "Null", "NULL"))
 _PROPS = re.compile(r"(?:[!&]\S*(?:[ \t]+#[^\r\n\x85\u2028\u2029]*)?[ \t\r\n\x85\u2028\u2029]*)+")
 
 
@@ -55,20 +58,18 @@ def _span(path: str, node: object, budget: _Budget) -> Span:
         end = n
     if end < start:
         end = start
-    if start < end and text[start] in "!&":
-        # A node's marks include its properties (``!SHARDING``, ``&anchor``): point at the value itself.
-        m = _PROPS.match(text, start, end)
-        start = m.end() if m else start
-    style = getattr(node, "style", None)
-    if style and style in "'\"" and end - start >= 2 and text[start] == style and text.find("\n", start, end) < 0:
-        start, end = start + 1, end - 1  # point inside the quotes
+    if start < end:
+        first = text[start]
+        if first == "!" or first == "&":
+            # A node's marks include its properties (``!SHARDING``, ``&anchor``): point at the value itself.
+            m = _PROPS.match(text, start, end)
+            start = m.end() if m else start
+            first = text[start] if start < end else ""
+        style = node.style  # type: ignore[attr-defined]
+        if style and first == style and (style == "'" or style == '"') and end - start >= 2 \
+                and text.find("\n", start, end) < 0:
+            start, end = start + 1, end - 1  # point inside the quotes
     return budget.idx.span(path, start, end)
-
-
-def _key_text(node: object) -> str | None:
-    if type(node).__name__ != "ScalarNode":
-        return None
-    return str(node.value)  # type: ignore[attr-defined]
 
 
 def _flatten(path: str, node: object, prefix: str, key_span: Span | None, doc: int,
@@ -80,38 +81,42 @@ def _flatten(path: str, node: object, prefix: str, key_span: Span | None, doc: i
     if depth > MAX_DEPTH:
         raise LoadError(f"YAML nested deeper than {MAX_DEPTH} levels; file not linted",
                         *budget.pos(node.start_mark))  # type: ignore[attr-defined]
-    kind = type(node).__name__
-    if kind == "ScalarNode":
+    cls = node.__class__
+    if cls is ScalarNode:
         if prefix:
             value = node.value  # type: ignore[attr-defined]
-            if not node.style and value in ("~", "null", "Null", "NULL"):  # type: ignore[attr-defined]
+            if not node.style and value in _NULLS:  # type: ignore[attr-defined]
                 value = None
             vspan = _span(path, node, budget)
             out.append(Entry(prefix, value, key_span or vspan, vspan, doc))
         return
     if prefix and key_span is not None:
         parents.setdefault(prefix, key_span)
-    if kind == "SequenceNode":
+    if cls is SequenceNode:
         for i, item in enumerate(node.value):  # type: ignore[attr-defined]
             _flatten(path, item, f"{prefix}[{i}]", key_span, doc, out, budget, depth + 1, parents)
         return
-    if kind == "MappingNode":
+    if cls is MappingNode:
         pairs = node.value  # type: ignore[attr-defined]
         # YAML merge keys (<<) first, so explicit keys of this mapping override them.
+        merges = False
         for k, v in pairs:
-            if _key_text(k) == "<<" and not k.style:
-                merged = v.value if type(v).__name__ == "SequenceNode" else [v]
+            if k.__class__ is ScalarNode and k.value == "<<" and not k.style:
+                merges = True
+                merged = v.value if v.__class__ is SequenceNode else [v]
                 for m in merged:
-                    if type(m).__name__ == "MappingNode":
+                    if m.__class__ is MappingNode:
                         _flatten(path, m, prefix, key_span, doc, out, budget, depth + 1, parents)
         for k, v in pairs:
-            text = _key_text(k)
-            if text is None or (text == "<<" and not k.style):
+            if k.__class__ is not ScalarNode:
+                continue
+            text = str(k.value)
+            if merges and text == "<<" and not k.style:
                 continue
             text = text.strip()
             if not text:
                 continue
-            if text.startswith("["):
+            if text[0] == "[":
                 name = f"{prefix}{text}"
             else:
                 name = f"{prefix}.{text}" if prefix else text
