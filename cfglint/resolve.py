@@ -136,12 +136,8 @@ class PropertySpace:
             return best
 
     def _pick(self, key: str, profile: str | None) -> Def | None:
-        defs = self.defs.get(key, ())
-        if len(defs) == 1:  # most keys are defined once
-            d = defs[0]
-            return d if d.profile is None or d.profile == profile else None
         best: Def | None = None
-        for d in defs:
+        for d in self.defs.get(key, ()):
             # A profile overlay beats the base; otherwise the higher rank wins.
             applies = d.profile is None or d.profile == profile
             if applies and (best is None or (d.profile is not None, d.rank) >= (best.profile is not None, best.rank)):
@@ -181,17 +177,8 @@ class PropertySpace:
             return self._items[k]
         except KeyError:
             pass
-        memo = self._effective.setdefault(profile, {})
-        pick = self._pick
-        out: list[tuple[str, Def]] = []
-        for key in self.keys_under(prefix):
-            try:
-                d = memo[key]
-            except KeyError:
-                d = memo[key] = pick(key, profile)
-            if d is not None:
-                out.append((key, d))
-        self._items[k] = out
+        get = self.get_canon
+        out = self._items[k] = [(key, d) for key in self.keys_under(prefix) if (d := get(key, profile)) is not None]
         return out
 
     def children(self, profile: str | None, prefix: str) -> dict[str, tuple[str, Def]]:
