@@ -125,11 +125,10 @@ def apply_suppressions(findings: list[Finding], sources: dict[str, str], engine:
             line = f.span.line
             # The first directive in the file that covers the finding wins, as if each were tried in turn.
             best = next((i for i in wide.get(f.rule, ()) if ds[i].lines[0] <= line <= ds[i].lines[1]), None)
-            for i in by_line.get(line, ()):
+            for i in by_line.get(line, ()):  # each of these covers the line already
                 if best is not None and i > best:
                     break
-                d = ds[i]
-                if f.rule in d.ids and d.lines[0] <= line <= d.lines[1]:
+                if f.rule in ds[i].ids:
                     best = i
                     break
             hit = ds[best] if best is not None else None
