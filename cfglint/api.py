@@ -163,6 +163,14 @@ def _build_file(path: str, data: bytes | None = None) -> tuple[bytes | None, str
     return hit
 
 
+def _pom_text(module: Module) -> str | None:
+    """The module's pom as text (its resource filters name property sources), read once per run."""
+    if module.build_file is None or module.build_file.name != "pom.xml":
+        return None
+    data = _build_file(str(module.build_file))[0]
+    return data.decode("utf-8", errors="replace") if data is not None else None
+
+
 def _build_versions(module: Module, settings: Settings, deps: dict[str, str | None] | None = None,
                     ) -> tuple[dict[str, tuple[int, ...]], set[str]]:
     """Library versions and presence from the module's build file (and its parents, BOMs); every file read is
@@ -334,7 +342,8 @@ def _lint_module(module: Module, engine: Engine, settings: Settings, shared: lis
     deps: dict[str, str | None] = {}
     if items:
         versions, present = _build_versions(module, settings, deps)
-        res.findings.extend(engine.run_module(module, items, versions, present, debug=debug, shared=shared))
+        res.findings.extend(engine.run_module(module, items, versions, present, debug=debug, shared=shared,
+                                              build_text=_pom_text(module)))
     if key is not None and cache is not None:
         from cfglint.cache import dump_findings
 
@@ -516,6 +525,32 @@ def _srcroot(cwd: Path) -> Path:
         if d.parent == d:
             return cwd
         d = d.parent
+
+
+def applications(paths: list[Path], settings: Settings, cwd: Path | None = None) -> list[str]:
+    """The applications cfglint derives in each module and their property sources in load order, as text lines
+    (``--show-config``, ``--debug``)."""
+    from cfglint.apps import plan
+    from cfglint.extract.model_builder import module_display_root
+    from cfglint.loaders.xml import XmlDoc
+
+    cwd = (cwd or Path.cwd()).absolute()
+    files = walk(paths or [Path(".")], cwd, exclude=tuple(settings.exclude), include_tests=settings.include_tests,
+                 respect_gitignore=settings.respect_gitignore, expand_modules=settings.expand_modules)
+    lines: list[str] = []
+    for module in group(files):
+        items = [it for f in module.files if (it := load_file(f, settings.max_file_size)).node is not None]
+        props = [i.node for i in items if isinstance(i.node, PropsFile) and i.node.kind in ("yaml", "properties")]
+        xml = [i.node for i in items if isinstance(i.node, XmlDoc)]
+        if not (props or xml):
+            continue
+        root = module_display_root(module, items)
+        lines.append(f"module {root}")
+        prefix = root + "/" if root not in ("", ".") else ""
+        for app in plan(props, xml, _pom_text(module), prefix):
+            lines.append(f"  {app.name}")
+            lines.extend(f"    {src}" for src in app.sources(prefix))
+    return lines
 
 
 def props_of(items: list[Loaded]) -> list[PropsFile]:

@@ -82,13 +82,25 @@ def check(
                  "cache": False if no_cache else None}
     try:
         settings = load_settings(config, targets[0] if targets[0].exists() else Path("."), overrides)
+        missing = [str(p) for p in targets if not p.exists()]
         if show_config:
             typer.echo(settings.model_dump_json(indent=2, by_alias=True))
+            if not missing:
+                from cfglint.api import applications
+
+                typer.echo("\napplications (property sources in load order, lowest precedence first):")
+                for line in applications(targets, settings):
+                    typer.echo(f"  {line}")
             raise typer.Exit(0)
-        missing = [str(p) for p in targets if not p.exists()]
         if missing:
             _fail(f"path not found: {missing[0]}")
         from cfglint.api import lint
+
+        if debug:
+            from cfglint.api import applications
+
+            for line in applications(targets, settings):
+                typer.echo(f"cfglint: {line}", err=True)
 
         report = lint(targets, settings, debug=debug)
         if write_baseline is not None:

@@ -67,28 +67,45 @@ class Engine:
         return [rules[r] for r in sorted(self.enabled)]
 
     def run_module(self, module: Module, items: list, versions: dict[str, tuple[int, ...]], present: set[str],
-                   *, debug: bool = False, shared: list | None = None) -> list[Finding]:
+                   *, debug: bool = False, shared: list | None = None, build_text: str | None = None
+                   ) -> list[Finding]:
         from cfglint.checks import load_all
         from cfglint.extract.model_builder import build_models
 
         load_all()
         out: list[Finding] = []
         try:
-            models = build_models(module, items, versions, present, shared)
+            models = build_models(module, items, versions, present, shared, build_text)
         except Exception as e:
             span = Span(items[0].file.display, 1, 1, 1, 2)
             out.append(_internal("extract", span, e, debug))
             return out
+        # The same finding from several applications, profiles or variants is reported once; when only profiles
+        # or variants produce it (not the base configuration), it names them.
+        seen: dict[tuple[str, Span], tuple[Finding, list[str]]] = {}
         for model in models:
             for rid in sorted(self.enabled):
                 fn = CHECKS.get(rid)
                 if fn is None:
                     continue
                 try:
-                    out.extend(fn(model, self.options.get(rid, {})))
+                    found = list(fn(model, self.options.get(rid, {})))
                 except Exception as e:
                     span = Span(items[0].file.display, 1, 1, 1, 2)
-                    out.append(_internal(rid, span, e, debug))
+                    found = [_internal(rid, span, e, debug)]
+                for f in found:
+                    k = (f.rule, f.span)
+                    hit = seen.get(k)
+                    if hit is None:
+                        seen[k] = (f, [model.context])
+                        out.append(f)
+                    elif model.context not in hit[1]:
+                        hit[1].append(model.context)
+        for f, contexts in seen.values():
+            if "" not in contexts and len(contexts) > 1:
+                named = ", ".join(c for c in contexts if c not in f.message)
+                if named:
+                    f.message = f"{f.message} (also in {named})"
         return out
 
     def finish(self, findings: list[Finding], sources: dict[str, str]) -> list[Finding]:

@@ -78,7 +78,10 @@ def profile_of_file(path: str) -> str | None:
 
 
 class PropertySpace:
-    def __init__(self, files: Iterable[PropsFile], shared: Iterable[PropsFile] = ()) -> None:
+    def __init__(self, files: Iterable[PropsFile], shared: Iterable[PropsFile] = (),
+                 variants: dict[str, str] | None = None) -> None:
+        """``variants``: file path -> the build variant (Maven filter alternative) the file is the overlay of,
+        evaluated like a profile."""
         self.defs: dict[str, list[Def]] = {}
         self.profiles: set[str] = set()
         self.files: list[PropsFile] = []
@@ -88,7 +91,7 @@ class PropertySpace:
         ordered += sorted(files, key=lambda f: (f.kind == "properties", f.path))
         for rank_base, f in enumerate(ordered):
             self.files.append(f)
-            file_profile = profile_of_file(f.path)
+            file_profile = (variants or {}).get(f.path) or profile_of_file(f.path)
             if file_profile:
                 self.profiles.add(file_profile)
             doc_scopes: dict[int, list[str | None]] = {}  # per YAML document: the profiles it applies to

@@ -102,7 +102,7 @@ def unbounded_pool_wait(model: ModuleModel, options: dict[str, Any]) -> Iterator
 
 
 def _profile_note(model: ModuleModel) -> str:
-    return f" (profile '{model.profile}')" if model.profile else ""
+    return f" ({model.context})" if model.context else ""
 
 
 def bounding_timeout(model: ModuleModel) -> tuple[int, str, Span] | None:

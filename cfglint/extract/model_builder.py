@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cfglint.apps import Application, plan
 from cfglint.discover import Module
 from cfglint.extract import Ctx
 from cfglint.extract.boot import extract_boot
@@ -22,28 +23,62 @@ from cfglint.span import Span
 
 
 def build_models(module: Module, items: list, versions: dict[str, tuple[int, ...]],
-                 present: set[str], shared: list | None = None) -> list[ModuleModel]:
+                 present: set[str], shared: list | None = None, build_text: str | None = None) -> list[ModuleModel]:
+    """One model per application of the module (see cfglint.apps) and per profile or build variant of each, and
+    one for the module's deployment files."""
     xml_docs = [i.node for i in items if isinstance(i.node, XmlDoc)]
     props = [i.node for i in items if isinstance(i.node, PropsFile) and i.node.kind in ("yaml", "properties")]
     deploy = [i.node for i in items if isinstance(i.node, PropsFile) and i.node.kind in ("compose", "k8s")]
     own = {p.path for p in props}  # a shared file is also loaded by the module that holds it
     shared_props = [i.node for i in shared or () if isinstance(i.node, PropsFile) and i.node.path not in own
                     and i.node.kind in ("yaml", "properties")]
-    space = PropertySpace(props, shared_props)
-    index = collect_beans(xml_docs)
-    urls = xml_urls(xml_docs)
-    root = items[0].file.display.rsplit("/", 1)[0] if items else "."
+    root = module_display_root(module, items)
+    models: list[ModuleModel] = []
+    for app in plan(props, xml_docs, build_text, root + "/" if root not in ("", ".") else ""):
+        models.extend(app_models(app, shared_props, root, versions, present))
+    if deploy:  # deployment files depend on no application or profile
+        model = ModuleModel(root=root, profile=None, versions=dict(versions), present=set(present))
+        ctx = Ctx(PropertySpace(()), None, model)
+        for f in deploy:
+            (extract_compose if f.kind == "compose" else extract_k8s)(f, ctx)
+        models.append(model)
+    return models
+
+
+def module_display_root(module: Module, items: list) -> str:
+    """The module directory as output shows paths ('.' for the current directory)."""
+    for i in items:
+        f = i.file
+        try:
+            rel = f.path.relative_to(module.root).as_posix()
+        except ValueError:
+            continue
+        if f.display.endswith(rel):
+            return f.display[:-len(rel)].rstrip("/") or "."
+    return items[0].file.display.rsplit("/", 1)[0] if items else "."
+
+
+def app_models(app: Application, shared_props: list[PropsFile], root: str, versions: dict[str, tuple[int, ...]],
+               present: set[str]) -> list[ModuleModel]:
+    """The models of one application: its base configuration and each profile or build variant."""
+    space = PropertySpace(app.props, shared_props, app.variants)
+    index = collect_beans(app.xml)
+    urls = xml_urls(app.xml)
+    variant_names = set(app.variants.values())
     models = []
     base_xml: _XmlPart | None = None
     for profile in space.contexts():
-        model = ModuleModel(root=root, profile=profile, versions=dict(versions), present=set(present))
+        context = "" if profile is None else (f"build variant '{profile}'" if profile in variant_names
+                                              else f"profile '{profile}'")
+        model = ModuleModel(root=root, profile=profile, versions=dict(versions), present=set(present),
+                            app=app.name, context=context)
         ctx = Ctx(space, profile, model)
         if profile is not None and base_xml is not None and not (space.overlay_keys(profile) & base_xml.reads):
             base_xml.restore(ctx)  # no placeholder the XML reads is redefined by this profile: same objects
         else:
             space.reads = set() if profile is None else None
             try:
-                for doc in xml_docs:
+                for doc in app.xml:
                     extract_xml(doc, ctx, index)
             finally:
                 reads, space.reads = space.reads, None
@@ -51,10 +86,7 @@ def build_models(module: Module, items: list, versions: dict[str, tuple[int, ...
                 base_xml = _XmlPart.take(ctx, reads or set())
         extract_boot(ctx)
         extract_connections(ctx, urls)
-        extract_keys(ctx, xml_docs)
-        if profile is None:  # deployment files do not depend on Spring profiles
-            for f in deploy:
-                (extract_compose if f.kind == "compose" else extract_k8s)(f, ctx)
+        extract_keys(ctx, app.xml)
         models.append(model)
     return models
 

@@ -27,6 +27,8 @@ class Unresolved:
 class ModuleModel:
     root: str  # display path of the module root
     profile: str | None
+    app: str = ""  # the application (cfglint.apps) this model is of
+    context: str = ""  # "" for the base configuration, else "profile 'dev'" or "build variant 'prod'"
     versions: dict[str, tuple[int, ...]] = field(default_factory=dict)  # druid, dubbo, spring-boot, ...
     present: set[str] = field(default_factory=set)  # libraries seen in the build file
     pools: list[ThreadPool] = field(default_factory=list)
