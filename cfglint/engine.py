@@ -105,7 +105,7 @@ class Engine:
             if "" not in contexts and len(contexts) > 1:
                 named = ", ".join(c for c in contexts if c not in f.message)
                 if named:
-                    f.message = f"{f.message} (also in {named})"
+                    f.message = f"{f.message} (in {named})"
         return out
 
     def finish(self, findings: list[Finding], sources: dict[str, str]) -> list[Finding]:
