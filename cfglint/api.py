@@ -211,6 +211,9 @@ def lint(paths: list[Path], settings: Settings, cwd: Path | None = None, *, debu
                  respect_gitignore=settings.respect_gitignore, expand_modules=settings.expand_modules)
     engine = Engine(settings)  # option errors surface here, before any worker starts
     modules = group(files)
+    from cfglint.links import link
+
+    link(modules)
     shared = _shared_items(files, settings, cwd, debug)
     cache = open_cache(settings, shared, debug)
     if cache is not None:
@@ -328,6 +331,11 @@ def _lint_module(module: Module, engine: Engine, settings: Settings, shared: lis
                 _build_file(build, data)
     for f, data in sources:
         item = data if isinstance(data, Loaded) else parse_source(f, data, debug)
+        if f.foreign:  # another module's file, loaded by an application here: reported and counted by its own
+            if item.node is not None:
+                res.sources[f.display] = item.text
+                items.append(item)
+            continue
         if item.error is not None:
             res.findings.append(item.error)
             res.linted += 1
@@ -358,7 +366,7 @@ def _cache_lookup(module: Module, sources: list[tuple[SourceFile, bytes | Loaded
     """The module's cache key (from the bytes just read) and its stored result, if any."""
     from cfglint.cache import digest, load_findings
 
-    parts = [str(module.root), str(module.build_file), cache.shared_key]
+    parts = [str(module.root), str(module.build_file), cache.shared_key, *module.claimed]
     for f, data in sources:
         outcome = digest(data) if isinstance(data, bytes) else f"!{data.error.message if data.error else f.reason}"
         parts.extend((str(f.path), f.display, f.kind, outcome or ""))
@@ -538,7 +546,11 @@ def applications(paths: list[Path], settings: Settings, cwd: Path | None = None)
     files = walk(paths or [Path(".")], cwd, exclude=tuple(settings.exclude), include_tests=settings.include_tests,
                  respect_gitignore=settings.respect_gitignore, expand_modules=settings.expand_modules)
     lines: list[str] = []
-    for module in group(files):
+    from cfglint.links import link
+
+    modules = group(files)
+    link(modules)
+    for module in modules:
         items = [it for f in module.files if (it := load_file(f, settings.max_file_size)).node is not None]
         props = [i.node for i in items if isinstance(i.node, PropsFile) and i.node.kind in ("yaml", "properties")]
         xml = [i.node for i in items if isinstance(i.node, XmlDoc)]
@@ -547,7 +559,7 @@ def applications(paths: list[Path], settings: Settings, cwd: Path | None = None)
         root = module_display_root(module, items)
         lines.append(f"module {root}")
         prefix = root + "/" if root not in ("", ".") else ""
-        for app in plan(props, xml, _pom_text(module), prefix):
+        for app in plan(props, xml, _pom_text(module), prefix, module.foreign, set(module.claimed)):
             lines.append(f"  {app.name}")
             lines.extend(f"    {src}" for src in app.sources(prefix))
     return lines

@@ -39,7 +39,7 @@ _PLACEHOLDER_CONFIGURERS = ("PropertyPlaceholderConfigurer", "PropertySourcesPla
 # Keys whose values name more property sources of a Boot application (canonical forms).
 _IMPORT_KEYS = re.compile(r"^spring\.(?:config\.import(?:\[\d+\])?|config\.additionallocation"
                           r"|cloud\.nacos\.config\.(?:shareddataids|extconfig\[\d+\]\.dataid"
-                          r"|(?:sharedconfigs|extensionconfigs)\[\d+\]\.dataid|(?:sharedconfigs|extensionconfigs)))$")
+                          r"|(?:sharedconfigs|extensionconfigs)(?:\[\d+\])?(?:\.dataid)?))$")
 _FILTER = re.compile(r"<filter>\s*([^<]+?)\s*</filter>")
 
 
@@ -53,13 +53,16 @@ class Application:
     props: list[PropsFile] = field(default_factory=list)
     xml: list[XmlDoc] = field(default_factory=list)
     variants: dict[str, str] = field(default_factory=dict)
+    profiles: dict[str, str] = field(default_factory=dict)  # file -> the Spring profile it is for (a Nacos data id)
 
     def sources(self, root: str = "") -> list[str]:
         """Display paths of the sources (relative to ``root`` when under it), XML contexts first."""
         out = [_rel(d.path, root) for d in self.xml]
         for p in self.props:
             v = self.variants.get(p.path)
-            out.append(f"{_rel(p.path, root)} (variant '{v}')" if v else _rel(p.path, root))
+            prof = self.profiles.get(p.path)
+            out.append(f"{_rel(p.path, root)} (variant '{v}')" if v else
+                       f"{_rel(p.path, root)} (profile '{prof}')" if prof else _rel(p.path, root))
         return out
 
 
@@ -182,9 +185,17 @@ def _keys(p: PropsFile) -> set[str]:
 
 
 def plan(props: list[PropsFile], xml: list[XmlDoc], build_text: str | None = None,
-         module_root: str = "") -> list[Application]:
+         module_root: str = "", foreign: dict[str, str] | None = None, elsewhere: set[str] | None = None
+         ) -> list[Application]:
     """The applications of one module. ``props``/``xml`` carry display paths; ``module_root`` is the display path
-    of the module directory with a trailing slash ('' for the current directory); ``build_text`` the pom."""
+    of the module directory with a trailing slash ('' for the current directory); ``build_text`` the pom.
+    ``foreign``: config-center files of other folders this module's Boot application loads, with the Spring
+    profile each is for ('' for every profile; cfglint.links);
+    ``elsewhere``: own files an application of another module loads (judged there, not here)."""
+    if elsewhere:
+        props = [p for p in props if p.path not in elsewhere]
+    outside = [p for p in props if foreign and p.path in foreign]
+    props = [p for p in props if p not in outside]
     files = _Files(props)
     claimed: set[str] = set()
     apps: list[Application] = []
@@ -284,6 +295,12 @@ def plan(props: list[PropsFile], xml: list[XmlDoc], build_text: str | None = Non
                             a.props.append(hit)
                             claimed.add(hit.path)
 
+    # Config-center data ids of other folders: loaded by the Boot application (Nacos: after the local files).
+    boots = [a for a in apps if a.kind == "boot"]
+    for a in boots:
+        a.props += outside
+        a.profiles = {p.path: foreign[p.path] for p in outside if foreign and foreign.get(p.path)}
+
     # XML contexts in a module with one Boot application are its @ImportResource: one process.
     if len(xml_apps) == 1 and len([a for a in apps if a.kind == "boot"]) == 1:
         boot = apps[0]
@@ -298,7 +315,7 @@ def plan(props: list[PropsFile], xml: list[XmlDoc], build_text: str | None = Non
         a.variants = dict(variants)
 
     # The rest: files joining the applications whose placeholders they define, else judged on their own.
-    rest = [p for p in props if p.path not in claimed]
+    rest = [p for p in props if p.path not in claimed] + ([] if boots else outside)
     if not apps:
         rest = [*filter_base, *dubbo_props, *filter_variants, *rest]
     joined: set[str] = set()

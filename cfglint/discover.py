@@ -40,6 +40,7 @@ class SourceFile:
     test: bool = False
     reason: str = ""  # why a file is skipped
     unreadable: bool = False  # skipped because it could not be read as a text file (binary, not a regular file)
+    foreign: bool = False  # another module's file that this module's application loads (cfglint.links)
 
 
 @dataclass
@@ -47,6 +48,8 @@ class Module:
     root: Path
     files: list[SourceFile] = field(default_factory=list)
     build_file: Path | None = None
+    claimed: list[str] = field(default_factory=list)  # display paths of own files another module's application loads
+    foreign: dict[str, str] = field(default_factory=dict)  # display path of a foreign file -> its profile ('' base)
 
 
 def display_path(path: Path, cwd: Path) -> str:

@@ -148,3 +148,47 @@ def test_show_config_lists_the_applications(tmp_path: Path) -> None:
                          capture_output=True, text=True, timeout=60).stdout
     apps = out.split("applications", 1)[1]
     assert "file a.yml" in apps and "file b.yml" in apps
+
+
+# ---- config-center folders linked to the services that load them (cfglint.links) --------------------------------
+
+NACOS_TREE = {
+    "svc/pom.xml": "<project/>",
+    "svc/src/main/resources/bootstrap.yml": "spring.application.name: svc\n"
+                                            "spring.cloud.nacos.config.shared-configs[0].data-id: db-common.yml\n",
+    "nacos/svc.yml": "spring.datasource.druid.max-wait: 5000\ndubbo.protocol.name: dubbo\n"
+                     "dubbo.provider.timeout: 3000\n",
+    "nacos/db-common.yml": "spring.datasource.druid.url: jdbc:mysql://db.internal/x?connectTimeout=1&socketTimeout=1\n",
+    "nacos/svc-prod.yml": "spring.datasource.druid.url: jdbc:mysql://db.internal/x?connectTimeout=1\n",
+    "nacos/other.yml": "spring.datasource.druid.max-wait: 5000\n",
+}
+
+
+def test_a_service_loads_its_data_ids_from_a_config_folder(lint_tree) -> None:
+    r = lint_tree(NACOS_TREE)
+    assert found(r, "DS002") == ["nacos/svc.yml:1:35"]
+    (ds002,) = [f for f in r.findings if f.rule == "DS002"]
+    assert [rel.span.path for rel in ds002.related] == ["nacos/svc.yml"]
+    assert found(r, "JD002") == ["nacos/svc-prod.yml:1:30"]  # the prod profile's URL, judged in the service
+    assert r.files_linted == 5  # each config file counted once, by its own module (the pom is not config)
+
+
+def test_a_config_folder_alone_is_judged_file_by_file(lint_tree, tmp_path: Path) -> None:
+    from tests.conftest import run_lint
+
+    lint_tree(NACOS_TREE)
+    r = run_lint(tmp_path / "nacos")  # a pre-commit run that touched only the folder: no service to link to
+    assert found(r, "JD002") == ["svc-prod.yml:1:30"]
+    assert found(r, "DS002") == ["svc.yml:1:35"]  # the file holds both sides itself
+
+
+def test_a_claim_that_goes_away_relints_the_folder(lint_tree, tmp_path: Path) -> None:
+    first = lint_tree(NACOS_TREE)  # the result cache is on: the folder's module is stored while claimed
+    assert "nacos/other.yml" not in {f.span.path for f in first.findings}
+    tree = {k: v for k, v in NACOS_TREE.items() if not k.startswith("svc/")}
+    (tmp_path / "svc/src/main/resources/bootstrap.yml").unlink()
+    (tmp_path / "svc/pom.xml").unlink()
+    again = lint_tree(tree)
+    # Judged alone now: svc.yml's own pool wait against its own timeout is still a finding, and the prod URL
+    # is still reported, now from the folder's module.
+    assert found(again, "DS002") == ["nacos/svc.yml:1:35"] and found(again, "JD002") == ["nacos/svc-prod.yml:1:30"]

@@ -34,7 +34,8 @@ def build_models(module: Module, items: list, versions: dict[str, tuple[int, ...
                     and i.node.kind in ("yaml", "properties")]
     root = module_display_root(module, items)
     models: list[ModuleModel] = []
-    for app in plan(props, xml_docs, build_text, root + "/" if root not in ("", ".") else ""):
+    for app in plan(props, xml_docs, build_text, root + "/" if root not in ("", ".") else "", module.foreign,
+                    set(module.claimed)):
         models.extend(app_models(app, shared_props, root, versions, present))
     if deploy:  # deployment files depend on no application or profile
         model = ModuleModel(root=root, profile=None, versions=dict(versions), present=set(present))
@@ -61,7 +62,7 @@ def module_display_root(module: Module, items: list) -> str:
 def app_models(app: Application, shared_props: list[PropsFile], root: str, versions: dict[str, tuple[int, ...]],
                present: set[str]) -> list[ModuleModel]:
     """The models of one application: its base configuration and each profile or build variant."""
-    space = PropertySpace(app.props, shared_props, app.variants)
+    space = PropertySpace(app.props, shared_props, {**app.profiles, **app.variants})
     index = collect_beans(app.xml)
     urls = xml_urls(app.xml)
     variant_names = set(app.variants.values())
