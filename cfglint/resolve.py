@@ -115,6 +115,35 @@ class PropertySpace:
         self._under: dict[str, list[str]] = {}
         self._children: dict[tuple[str | None, str], dict[str, tuple[str, Def]]] = {}
         self.reads: set[str] | None = None  # when a set: every name looked up through get() is added to it
+        # Profiles a profile activates with it (spring.profiles.group.<p>, spring.profiles.include in its overlay),
+        # in precedence order after the profile itself; empty for nearly every module.
+        self.activates: dict[str, list[str]] = self._activations()
+
+    def _activations(self) -> dict[str, list[str]]:
+        direct: dict[str, list[str]] = {}
+        for key, defs in self.defs.items():
+            if key.startswith("spring.profiles.group."):
+                owner = key[len("spring.profiles.group."):].split("[", 1)[0]
+                targets = [d for d in defs if d.profile is None]
+            elif key.startswith("spring.profiles.include"):
+                owner, targets = "", [d for d in defs if d.profile is not None]
+            else:
+                continue
+            for d in targets:
+                who = owner or d.profile or ""
+                names = [n for n in re.split(r"[\s,]+", d.value or "") if n and "${" not in n]
+                direct.setdefault(who, []).extend(n for n in names if n != who)
+        out: dict[str, list[str]] = {}
+        for p in direct:
+            seen: list[str] = []
+            stack = list(reversed(direct[p]))
+            while stack and len(seen) < 64:  # bounded: groups may form loops
+                q = stack.pop()
+                if q != p and q not in seen:
+                    seen.append(q)
+                    stack.extend(reversed(direct.get(q, [])))
+            out[p] = seen
+        return out
 
     def contexts(self) -> list[str | None]:
         """Profiles to evaluate: the base configuration and each profile overlay."""
@@ -127,8 +156,10 @@ class PropertySpace:
         return self.get_canon(key, profile)
 
     def overlay_keys(self, profile: str) -> set[str]:
-        """Canonical keys a profile defines itself (its overlay over the base configuration)."""
-        return {k for k, defs in self.defs.items() if any(d.profile == profile for d in defs)}
+        """Canonical keys a profile defines itself or through the profiles it activates (its overlay over the base
+        configuration)."""
+        active = {profile, *self.activates.get(profile, ())}
+        return {k for k, defs in self.defs.items() if any(d.profile in active for d in defs)}
 
     def get_canon(self, key: str, profile: str | None = None) -> Def | None:
         memo = self._effective.setdefault(profile, {})
@@ -140,11 +171,26 @@ class PropertySpace:
 
     def _pick(self, key: str, profile: str | None) -> Def | None:
         best: Def | None = None
+        also = self.activates.get(profile, ()) if profile is not None else ()
+        if also:
+            return self._pick_among(key, [profile, *also])  # type: ignore[list-item]
         for d in self.defs.get(key, ()):
             # A profile overlay beats the base; otherwise the higher rank wins.
             applies = d.profile is None or d.profile == profile
             if applies and (best is None or (d.profile is not None, d.rank) >= (best.profile is not None, best.rank)):
                 best = d
+        return best
+
+    def _pick_among(self, key: str, active: list[str]) -> Def | None:
+        """The effective definition when a profile activates others with it: its own overlay first, then the
+        activated profiles' in order, then the base."""
+        order = {p: len(active) - i for i, p in enumerate(active)}
+        best: Def | None = None
+        best_key: tuple[int, int] = (-1, -1)
+        for d in self.defs.get(key, ()):
+            level = 0 if d.profile is None else order.get(d.profile, -1)
+            if level >= 0 and (level, d.rank) >= best_key:
+                best, best_key = d, (level, d.rank)
         return best
 
     def keys_under(self, prefix: str = "") -> list[str]:

@@ -192,3 +192,17 @@ def test_a_claim_that_goes_away_relints_the_folder(lint_tree, tmp_path: Path) ->
     # Judged alone now: svc.yml's own pool wait against its own timeout is still a finding, and the prod URL
     # is still reported, now from the folder's module.
     assert found(again, "DS002") == ["nacos/svc.yml:1:35"] and found(again, "JD002") == ["nacos/svc-prod.yml:1:30"]
+
+
+def test_profile_groups_and_includes_bring_their_overlays(lint_tree) -> None:
+    """`prod` activates `proddb` (a group) whose file holds the URL: judged in prod; `dev` includes nothing."""
+    r = lint_tree({"pom.xml": pom(),
+                   f"{RES}/application.yml": "spring.profiles.group.prod: proddb\n"
+                                             "spring.datasource.url: jdbc:mysql://db.internal/x?connectTimeout=1000"
+                                             "&socketTimeout=5000\n",
+                   f"{RES}/application-proddb.yml": "spring.datasource.url: jdbc:mysql://prod.internal/x\n",
+                   f"{RES}/application-prod.yml": "x: 1\n",
+                   f"{RES}/application-staging.yml": "spring.profiles.include: proddb\n"})
+    assert found(r, "JD002") == [f"{RES}/application-proddb.yml:1:24"]
+    (msg,) = [f.message for f in r.findings if f.rule == "JD002"]
+    assert msg.endswith("(in profile 'prod', profile 'proddb', profile 'staging')")
