@@ -17,7 +17,7 @@ from cfglint import __version__
 from cfglint.discover import Module, SourceFile, classify, group, walk
 from cfglint.findings import Finding, Severity
 from cfglint.loaders import LoadError, PropsFile
-from cfglint.report import Report
+from cfglint.report import Report, root_relative
 from cfglint.settings import Settings
 from cfglint.span import Span
 
@@ -221,8 +221,8 @@ def lint(paths: list[Path], settings: Settings, cwd: Path | None = None, *, debu
     for _ in linted:  # nothing is left: finishing the generator shuts its worker pool down now, not when collected
         pass
     _BUILD_READS.clear()
-    findings = engine.finish(state.findings, state.sources)
-    srcroot = _srcroot(cwd)
+    srcroot = project_root(paths, cwd, settings.config_path)
+    findings = engine.finish(state.findings, state.sources, root_relative(str(cwd), str(srcroot)))
     return Report(findings=findings, rules=engine.enabled_rules(), files_linted=state.linted,
                   files_skipped=state.skipped, srcroot=str(srcroot), cwd=str(cwd), tool_version=__version__,
                   sources=state.sources, unreadable=sorted(state.unreadable), fail_on=settings.fail_on)
@@ -508,14 +508,28 @@ def _shared_items(files: list[SourceFile], settings: Settings, cwd: Path, debug:
     return out
 
 
-def _srcroot(cwd: Path) -> Path:
-    d = cwd
+def project_root(paths: list[Path], cwd: Path, config_path: str | None = None) -> Path:
+    """The directory that fingerprints, baseline entries and SARIF URIs are relative to, the same whichever
+    directory cfglint runs from: the git top level of the first linted path, else the configuration file's
+    directory, else the common root of the linted paths."""
+    dirs = []
+    for p in paths or [Path(".")]:
+        ap = os.path.abspath(os.path.join(cwd, p))
+        dirs.append(ap if os.path.isdir(ap) else os.path.dirname(ap))
+    d = dirs[0]
     while True:
-        if (d / ".git").exists():
-            return d
-        if d.parent == d:
-            return cwd
-        d = d.parent
+        if os.path.exists(os.path.join(d, ".git")):  # a directory, or a file in worktrees and submodules
+            return Path(d)
+        parent = os.path.dirname(d)
+        if parent == d:
+            break
+        d = parent
+    if config_path:
+        return Path(os.path.dirname(os.path.abspath(os.path.join(cwd, config_path))))
+    try:
+        return Path(os.path.commonpath(dirs))
+    except ValueError:  # paths on different Windows drives
+        return Path(dirs[0])
 
 
 def props_of(items: list[Loaded]) -> list[PropsFile]:

@@ -92,7 +92,7 @@ def check(
 
         report = lint(targets, settings, debug=debug)
         if write_baseline is not None:
-            n = write_bl(write_baseline, report.findings)
+            n = write_bl(write_baseline, report.findings, report.root_path)
             typer.echo(f"cfglint: wrote {n} finding(s) to baseline {write_baseline}", err=True)
         if baseline is not None:
             report.findings, stale = apply_baseline(report.findings, read_baseline(baseline))

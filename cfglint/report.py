@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 from cfglint.findings import Finding
 from cfglint.registry import RuleMeta
@@ -14,7 +17,7 @@ class Report:
     rules: list[RuleMeta]  # every enabled rule, sorted by ID
     files_linted: int = 0
     files_skipped: int = 0
-    srcroot: str = "."  # absolute path that SARIF/GitLab URIs are relative to (repository root)
+    srcroot: str = "."  # absolute path that SARIF/GitLab URIs and fingerprints are relative to (api.project_root)
     cwd: str = "."  # absolute path that Span.path values are relative to
     tool_version: str = ""
     sources: dict[str, str] = field(default_factory=dict)  # Span.path -> decoded text, for excerpts
@@ -26,3 +29,27 @@ class Report:
         for f in self.findings:
             out[f.severity.label] += 1
         return out
+
+    def root_path(self, path: str) -> str:
+        """A Span.path relative to srcroot (posix; ``../`` for a file outside it): the path baselines record."""
+        return root_relative(self.cwd, self.srcroot)(path)
+
+
+def root_relative(cwd: str, root: str) -> Callable[[str], str]:
+    """Span.path (relative to ``cwd``) -> the same file relative to ``root`` in posix form, memoised per path."""
+    memo: dict[str, str] = {}
+    base = os.path.abspath(cwd)
+    top = os.path.abspath(root)
+
+    def rel(path: str) -> str:
+        out = memo.get(path)
+        if out is None:
+            target = os.path.normpath(os.path.join(base, path))
+            try:
+                out = PurePath(os.path.relpath(target, top)).as_posix()
+            except ValueError:  # another drive on Windows
+                out = PurePath(target).as_posix()
+            memo[path] = out
+        return out
+
+    return rel
