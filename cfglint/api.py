@@ -41,6 +41,7 @@ class RunState:
     linted: int = 0
     skipped: int = 0
     unreadable: list[tuple[str, str]] = field(default_factory=list)
+    skipped_files: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _cf001(path: str, message: str, line: int = 1, col: int = 1) -> Finding:
@@ -218,6 +219,7 @@ def lint(paths: list[Path], settings: Settings, cwd: Path | None = None, *, debu
         state.linted += res.linted
         state.skipped += res.skipped
         state.unreadable.extend(res.unreadable)
+        state.skipped_files.extend(res.skipped_files)
     for _ in linted:  # nothing is left: finishing the generator shuts its worker pool down now, not when collected
         pass
     _BUILD_READS.clear()
@@ -225,7 +227,8 @@ def lint(paths: list[Path], settings: Settings, cwd: Path | None = None, *, debu
     findings = engine.finish(state.findings, state.sources, root_relative(str(cwd), str(srcroot)))
     return Report(findings=findings, rules=engine.enabled_rules(), files_linted=state.linted,
                   files_skipped=state.skipped, srcroot=str(srcroot), cwd=str(cwd), tool_version=__version__,
-                  sources=state.sources, unreadable=sorted(state.unreadable), fail_on=settings.fail_on)
+                  sources=state.sources, unreadable=sorted(state.unreadable), fail_on=settings.fail_on,
+                  skipped=sorted(state.skipped_files))
 
 
 @dataclass
@@ -238,6 +241,7 @@ class ModuleResult:
     linted: int = 0
     skipped: int = 0
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (path, why) of files that could not be read
+    skipped_files: list[tuple[str, str]] = field(default_factory=list)  # (path, why) of every file not linted
 
 
 @dataclass
@@ -327,8 +331,9 @@ def _lint_module(module: Module, engine: Engine, settings: Settings, shared: lis
             res.linted += 1
             res.sources[f.display] = item.text
             items.append(item)
-        else:
+        elif f.kind != "build":  # a build file is read for library versions, not skipped
             res.skipped += 1
+            res.skipped_files.append((f.display, f.reason))
             if f.unreadable:
                 res.unreadable.append((f.display, f.reason))
     deps: dict[str, str | None] = {}
@@ -340,7 +345,7 @@ def _lint_module(module: Module, engine: Engine, settings: Settings, shared: lis
 
         cache.cache.put(key, {"findings": dump_findings(res.findings), "sources": _stored_sources(res.sources, sources),
                               "linted": res.linted, "skipped": res.skipped, "unreadable": res.unreadable,
-                              "deps": deps})
+                              "skipped_files": res.skipped_files, "deps": deps})
     return res
 
 
@@ -414,7 +419,8 @@ def _from_entry(entry: dict, load_findings: Callable[[list], list[Finding]], raw
             raise ValueError("malformed cache entry")
         sources[path] = raw[path].decode("utf-8") if text is None else text  # KeyError/UnicodeError: a miss
     unreadable = [(str(p), str(r)) for p, r in entry.get("unreadable", [])]
-    return ModuleResult(load_findings(entry["findings"]), sources, linted, skipped, unreadable)
+    skipped_files = [(str(p), str(r)) for p, r in entry["skipped_files"]]  # absent (an older entry): a miss
+    return ModuleResult(load_findings(entry["findings"]), sources, linted, skipped, unreadable, skipped_files)
 
 
 # Below these sizes a pool's start-up and result transfer cost more than they save (bench/RESULTS.md).

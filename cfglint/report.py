@@ -23,11 +23,19 @@ class Report:
     sources: dict[str, str] = field(default_factory=dict)  # Span.path -> decoded text, for excerpts
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (path, why): skipped, not readable as text
     fail_on: str = "warning"  # the --fail-on threshold: formats that pass or fail per finding (JUnit) follow it
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why) of every file found and not linted
 
     def count(self) -> dict[str, int]:
         out = {"error": 0, "warning": 0, "note": 0}
         for f in self.findings:
             out[f.severity.label] += 1
+        return out
+
+    def skipped_groups(self) -> dict[str, int]:
+        """Skipped files counted by why: templates, files that are not runtime configuration, unreadable files."""
+        out = {"template": 0, "not config": 0, "unreadable": 0}
+        for _, why in self.skipped:
+            out[skip_group(why)] += 1
         return out
 
     def root_path(self, path: str) -> str:
@@ -53,3 +61,13 @@ def root_relative(cwd: str, root: str) -> Callable[[str], str]:
         return out
 
     return rel
+
+
+def skip_group(reason: str) -> str:
+    """The group a skip reason belongs to, for the text summary."""
+    low = reason.lower()
+    if "template" in low:  # Helm/Go templates, templates/ directories, files that do not parse as templates do not
+        return "template"
+    if low.startswith(("binary", "not a regular file")):
+        return "unreadable"
+    return "not config"

@@ -92,5 +92,81 @@ def test_without_git_the_config_directory_then_the_common_root_is_the_root(tmp_p
     assert project_root([Path("b")], tmp_path / "a", str(tmp_path / "a/.cfglint.toml")) == tmp_path
 
 
+SKIPPED_TREE = {
+    "pom.xml": "<project/>",
+    "src/main/resources/application.yml": BAD_YAML,
+    "src/main/resources/logback.xml": "<configuration>\n  <root level=\"INFO\"/>\n</configuration>\n",
+    "src/main/resources/messages.properties": "greeting=hello\n",
+    "src/main/resources/templates/mail.properties": "subject=${subject}\n",
+    "deploy/templates/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n"
+                                        "  name: {{ .Values.name }}\n",
+}
+SKIPPED = [
+    {"path": "deploy/templates/deployment.yaml", "reason": "Helm/Go template, skipped"},
+    {"path": "src/main/resources/application-bin.properties", "reason": "binary file (contains NUL bytes)"},
+    {"path": "src/main/resources/logback.xml", "reason": "XML without Spring, Dubbo or JDBC configuration"},
+    {"path": "src/main/resources/messages.properties", "reason": "not Spring configuration"},
+    {"path": "src/main/resources/templates/mail.properties", "reason": "template directory"},
+]
+
+
+def skipped_tree(root: Path) -> Path:
+    for rel, text in SKIPPED_TREE.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    (root / "src/main/resources/application-bin.properties").write_bytes(b"a=1\n\x00\x01")
+    return root
+
+
+def test_skipped_files_are_visible_in_every_run_cached_or_not(tmp_path: Path) -> None:
+    repo = skipped_tree(tmp_path / "svc")
+    env_cache = tmp_path / "cache"
+    runs = []
+    for _ in range(2):  # cold, then answered by the result cache: the same output
+        env = {**os.environ, "CFGLINT_CACHE_DIR": str(env_cache)}
+        env.pop("NO_COLOR", None)
+        text = subprocess.run([sys.executable, "-m", "cfglint", "check", "--show-skipped"], cwd=repo, env=env,
+                              capture_output=True, text=True, timeout=120)
+        doc = subprocess.run([sys.executable, "-m", "cfglint", "check", "--format", "json"], cwd=repo, env=env,
+                             capture_output=True, text=True, timeout=120)
+        runs.append((text.returncode, text.stdout, text.stderr, doc.stdout))
+        assert any(env_cache.rglob("*.json")), "the result cache was not written"
+    assert runs[0] == runs[1]
+    code, stdout, stderr, doc = runs[0]
+    assert code == 1
+    assert stdout.endswith("in 1 file.\n5 files skipped (2 templates, 2 not config, 1 unreadable; "
+                           "--show-skipped lists them).\n")
+    assert stderr.splitlines() == [f"cfglint: skipped {s['path']}: {s['reason']}" for s in SKIPPED]
+    data = json.loads(doc)
+    assert data["version"] == 1 and data["skipped"] == SKIPPED and data["summary"]["skipped"] == 5
+
+
+def test_the_result_cache_carries_the_skipped_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cfglint import api
+    from cfglint.settings import Settings
+
+    repo = skipped_tree(tmp_path / "svc")
+    settings = Settings.model_validate({"respect-gitignore": False, "cache-dir": str(tmp_path / "cache")})
+    cold = api.lint([repo], settings, cwd=repo)
+
+    def no_parsing(*a: object, **k: object) -> None:
+        raise AssertionError("a file was parsed: the run was not answered by the cache")
+
+    monkeypatch.setattr(api, "parse_source", no_parsing)
+    warm = api.lint([repo], settings, cwd=repo)
+    assert warm.skipped == cold.skipped == [(s["path"], s["reason"]) for s in SKIPPED]
+    assert warm.files_skipped == cold.files_skipped == 5
+
+
+def test_a_clean_run_says_what_it_skipped(tmp_path: Path) -> None:
+    repo = skipped_tree(tmp_path / "svc")
+    (repo / "src/main/resources/application.yml").write_text("server:\n  port: 8080\n")
+    res = cfglint("check", cwd=repo)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert res.stdout == ("All checks passed (1 file).\n5 files skipped (2 templates, 2 not config, 1 unreadable; "
+                          "--show-skipped lists them).\n")
+    assert res.stderr == ""
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__]))

@@ -229,7 +229,7 @@ def test_text_clean_run(report: Report) -> None:
 
 def test_json_round_trips(report: Report) -> None:
     doc = json.loads(render("json", report))
-    assert list(doc) == ["version", "tool", "summary", "findings"]
+    assert list(doc) == ["version", "tool", "summary", "findings", "skipped"]
     assert doc["version"] == 1 and doc["tool"] == {"name": "cfglint", "version": "0.1.0"}
     assert doc["summary"] == {"files": 2, "skipped": 0, "errors": 3, "warnings": 1, "notes": 1}
     first = doc["findings"][0]
@@ -244,6 +244,22 @@ def test_json_round_trips(report: Report) -> None:
                     tuple(Related(span(r), r["message"]) for r in d["related"]), d["key"], d["fingerprint"])
             for d in doc["findings"]]
     assert back == report.findings
+    assert doc["skipped"] == []
+
+
+def test_json_and_text_show_skipped_files(report: Report) -> None:
+    report.skipped = [("chart/templates/d.yaml", "Helm/Go template, skipped"), ("logback.xml", "XML without Spring"),
+                      ("x.properties", "binary file (contains NUL bytes)")]
+    report.files_skipped = 3
+    doc = json.loads(render("json", report))
+    assert doc["version"] == 1 and doc["summary"]["skipped"] == 3
+    assert doc["skipped"] == [{"path": "chart/templates/d.yaml", "reason": "Helm/Go template, skipped"},
+                              {"path": "logback.xml", "reason": "XML without Spring"},
+                              {"path": "x.properties", "reason": "binary file (contains NUL bytes)"}]
+    assert render("text", report).endswith(
+        "in 2 files.\n3 files skipped (1 template, 1 not config, 1 unreadable; --show-skipped lists them).\n")
+    report.skipped = report.skipped[1:2]
+    assert render("text", report).endswith("\n1 file skipped (0 templates, 1 not config; --show-skipped lists them).\n")
 
 
 # --- sarif ----------------------------------------------------------------------------------------------
