@@ -58,8 +58,8 @@ DUBBO_LEGACY = {  # 2.6 AbstractConfig.LEGACY_PROPERTIES; declared but never rea
     "dubbo.service.allow.no.provider": "dubbo.consumer.check (inverted)",
 }
 # Keys under dubbo.service.* that Dubbo reads as themselves, not as dubbo.service.<interface>.<property>: the
-# shutdown wait (CommonConstants SHUTDOWN_WAIT_KEY / SHUTDOWN_WAIT_SECONDS_KEY, 2.6.12..3.3.1) and the other 2.6
-# legacy aliases (2.6.12 AbstractConfig.legacyProperties L66-73).
+# shutdown wait (SHUTDOWN_WAIT_KEY / SHUTDOWN_WAIT_SECONDS_KEY, 3.3.1 CommonConstants L308-310, also in 2.6 and 2.7)
+# and the other 2.6 legacy aliases (2.6.12 AbstractConfig.legacyProperties L66-73).
 DUBBO_SERVICE_OWN = ("dubbo.service.shutdown.wait", "dubbo.service.shutdown.wait.seconds", "dubbo.service.protocol",
                      "dubbo.service.server.host", "dubbo.service.server.port", "dubbo.service.address")
 # ArgumentConfig setters (3.3.1 ArgumentConfig L61-74), read as <method>.<index>.<property> (MethodConfig
