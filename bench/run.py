@@ -679,7 +679,8 @@ class Bench:
             pass
         code = ("import importlib.metadata as m, json, platform\n"
                 "out = {'python': platform.python_version()}\n"
-                "for d in ('cfglint','lxml','ruamel.yaml','ruamel.yaml.clib','javaproperties','pydantic','typer'):\n"
+                "for d in ('cfglint-jvm', 'lxml', 'ruamel.yaml', 'ruamel.yaml.clib', 'javaproperties', 'pydantic',\n"
+                "          'typer'):\n"
                 "    try: out[d] = m.version(d)\n"
                 "    except Exception: out[d] = 'not installed'\n"
                 "try:\n"

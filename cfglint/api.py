@@ -17,7 +17,7 @@ from cfglint import __version__
 from cfglint.discover import Module, SourceFile, classify, group, walk
 from cfglint.findings import Finding, Severity
 from cfglint.loaders import LoadError, PropsFile
-from cfglint.report import Report
+from cfglint.report import Report, root_relative
 from cfglint.settings import Settings
 from cfglint.span import Span
 
@@ -41,6 +41,7 @@ class RunState:
     linted: int = 0
     skipped: int = 0
     unreadable: list[tuple[str, str]] = field(default_factory=list)
+    skipped_files: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _cf001(path: str, message: str, line: int = 1, col: int = 1) -> Finding:
@@ -229,14 +230,16 @@ def lint(paths: list[Path], settings: Settings, cwd: Path | None = None, *, debu
         state.linted += res.linted
         state.skipped += res.skipped
         state.unreadable.extend(res.unreadable)
+        state.skipped_files.extend(res.skipped_files)
     for _ in linted:  # nothing is left: finishing the generator shuts its worker pool down now, not when collected
         pass
     _BUILD_READS.clear()
-    findings = engine.finish(state.findings, state.sources)
-    srcroot = _srcroot(cwd)
+    srcroot = project_root(paths, cwd, settings.config_path)
+    findings = engine.finish(state.findings, state.sources, root_relative(str(cwd), str(srcroot)))
     return Report(findings=findings, rules=engine.enabled_rules(), files_linted=state.linted,
                   files_skipped=state.skipped, srcroot=str(srcroot), cwd=str(cwd), tool_version=__version__,
-                  sources=state.sources, unreadable=sorted(state.unreadable), fail_on=settings.fail_on)
+                  sources=state.sources, unreadable=sorted(state.unreadable), fail_on=settings.fail_on,
+                  skipped=sorted(state.skipped_files))
 
 
 @dataclass
@@ -249,6 +252,7 @@ class ModuleResult:
     linted: int = 0
     skipped: int = 0
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (path, why) of files that could not be read
+    skipped_files: list[tuple[str, str]] = field(default_factory=list)  # (path, why) of every file not linted
 
 
 @dataclass
@@ -343,8 +347,9 @@ def _lint_module(module: Module, engine: Engine, settings: Settings, shared: lis
             res.linted += 1
             res.sources[f.display] = item.text
             items.append(item)
-        else:
+        elif f.kind != "build":  # a build file is read for library versions, not skipped
             res.skipped += 1
+            res.skipped_files.append((f.display, f.reason))
             if f.unreadable:
                 res.unreadable.append((f.display, f.reason))
     deps: dict[str, str | None] = {}
@@ -357,7 +362,7 @@ def _lint_module(module: Module, engine: Engine, settings: Settings, shared: lis
 
         cache.cache.put(key, {"findings": dump_findings(res.findings), "sources": _stored_sources(res.sources, sources),
                               "linted": res.linted, "skipped": res.skipped, "unreadable": res.unreadable,
-                              "deps": deps})
+                              "skipped_files": res.skipped_files, "deps": deps})
     return res
 
 
@@ -431,7 +436,8 @@ def _from_entry(entry: dict, load_findings: Callable[[list], list[Finding]], raw
             raise ValueError("malformed cache entry")
         sources[path] = raw[path].decode("utf-8") if text is None else text  # KeyError/UnicodeError: a miss
     unreadable = [(str(p), str(r)) for p, r in entry.get("unreadable", [])]
-    return ModuleResult(load_findings(entry["findings"]), sources, linted, skipped, unreadable)
+    skipped_files = [(str(p), str(r)) for p, r in entry["skipped_files"]]  # absent (an older entry): a miss
+    return ModuleResult(load_findings(entry["findings"]), sources, linted, skipped, unreadable, skipped_files)
 
 
 # Below these sizes a pool's start-up and result transfer cost more than they save (bench/RESULTS.md).
@@ -525,14 +531,28 @@ def _shared_items(files: list[SourceFile], settings: Settings, cwd: Path, debug:
     return out
 
 
-def _srcroot(cwd: Path) -> Path:
-    d = cwd
+def project_root(paths: list[Path], cwd: Path, config_path: str | None = None) -> Path:
+    """The directory that fingerprints, baseline entries and SARIF URIs are relative to, the same whichever
+    directory cfglint runs from: the git top level of the first linted path, else the configuration file's
+    directory, else the common root of the linted paths."""
+    dirs = []
+    for p in paths or [Path(".")]:
+        ap = os.path.abspath(os.path.join(cwd, p))
+        dirs.append(ap if os.path.isdir(ap) else os.path.dirname(ap))
+    d = dirs[0]
     while True:
-        if (d / ".git").exists():
-            return d
-        if d.parent == d:
-            return cwd
-        d = d.parent
+        if os.path.exists(os.path.join(d, ".git")):  # a directory, or a file in worktrees and submodules
+            return Path(d)
+        parent = os.path.dirname(d)
+        if parent == d:
+            break
+        d = parent
+    if config_path:
+        return Path(os.path.dirname(os.path.abspath(os.path.join(cwd, config_path))))
+    try:
+        return Path(os.path.commonpath(dirs))
+    except ValueError:  # paths on different Windows drives
+        return Path(dirs[0])
 
 
 def applications(paths: list[Path], settings: Settings, cwd: Path | None = None) -> list[str]:

@@ -1,9 +1,11 @@
-"""Baseline: fingerprints of accepted findings (rule + file + normalised key path, never line numbers),
-so a legacy repository can adopt the gate and only new findings fail."""
+"""Baseline: fingerprints of accepted findings (rule + file relative to the project root + normalised key path,
+never line numbers), so a legacy repository can adopt the gate and only new findings fail, and a baseline
+written from the repository root matches when cfglint runs from a subdirectory."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from cfglint.findings import Finding
@@ -15,8 +17,11 @@ class BaselineError(Exception):
     pass
 
 
-def write_baseline(path: Path, findings: list[Finding]) -> int:
-    entries = {f.fingerprint: {"rule": f.rule, "path": f.span.path, "key": f.key} for f in findings}
+def write_baseline(path: Path, findings: list[Finding], root_path: Callable[[str], str] | None = None) -> int:
+    """``root_path``: a Span.path relative to the project root (Report.root_path), the path the fingerprint was
+    made from, so the file reads the same whichever directory wrote it."""
+    rel = root_path or (lambda p: p)
+    entries = {f.fingerprint: {"rule": f.rule, "path": rel(f.span.path), "key": f.key} for f in findings}
     data = {"version": VERSION, "tool": "cfglint", "findings": dict(sorted(entries.items()))}
     from cfglint.formatters.jsontext import dumps
 

@@ -60,12 +60,14 @@ def check(
     expand_modules: Annotated[bool, typer.Option("--expand-modules", help="Lint the whole module of each file given "
                                                  "(pre-commit: cross-file rules see unchanged files)")] = False,
     show_config: Annotated[bool, typer.Option("--show-config", help="Print the effective settings and exit")] = False,
+    show_skipped: Annotated[bool, typer.Option("--show-skipped", help="List the files found but not linted, and "
+                                                "why (on stderr)")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors")] = False,
 ) -> None:
     """Lint configuration files and report findings."""
     from cfglint.baseline import BaselineError, apply_baseline, read_baseline
     from cfglint.baseline import write_baseline as write_bl
-    from cfglint.formatters import FORMATS, render
+    from cfglint.formatters import FORMATS, render, safe
     from cfglint.settings import ConfigError, load_settings
 
     targets = paths or [Path(".")]
@@ -104,7 +106,7 @@ def check(
 
         report = lint(targets, settings, debug=debug)
         if write_baseline is not None:
-            n = write_bl(write_baseline, report.findings)
+            n = write_bl(write_baseline, report.findings, report.root_path)
             typer.echo(f"cfglint: wrote {n} finding(s) to baseline {write_baseline}", err=True)
         if baseline is not None:
             report.findings, stale = apply_baseline(report.findings, read_baseline(baseline))
@@ -126,6 +128,9 @@ def check(
         shown = "; ".join(f"{p}: {why}" for p, why in report.unreadable[:5])
         more = f" (and {len(report.unreadable) - 5} more)" if len(report.unreadable) > 5 else ""
         _fail(f"nothing could be linted: {shown}{more}")
+    if show_skipped:  # stderr: stdout stays one format (concise lines, a JSON or SARIF document)
+        for p, why in report.skipped:
+            typer.echo(f"cfglint: skipped {safe(p)}: {safe(why)}", err=True)
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     for i, f in enumerate(formats):
         if i < len(outputs):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import fnmatch
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from cfglint.discover import Module
@@ -108,7 +108,10 @@ class Engine:
                     f.message = f"{f.message} (in {named})"
         return out
 
-    def finish(self, findings: list[Finding], sources: dict[str, str]) -> list[Finding]:
+    def finish(self, findings: list[Finding], sources: dict[str, str],
+               root_path: Callable[[str], str] | None = None) -> list[Finding]:
+        """``root_path``: a Span.path relative to the project root, which fingerprints use so that they do not
+        depend on the directory cfglint runs from (Span.path is relative to it)."""
         seen: set[tuple[str, Span]] = set()
         out: list[Finding] = []
         for f in findings:
@@ -130,7 +133,7 @@ class Engine:
 
             out = apply_suppressions(out, sources, self)
         for f in out:
-            f.fingerprint = f.compute_fingerprint(f.span.path)
+            f.fingerprint = f.compute_fingerprint(root_path(f.span.path) if root_path else f.span.path)
         out.sort(key=Finding.sort_key)
         return out
 

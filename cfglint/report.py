@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 from cfglint.findings import Finding
 from cfglint.registry import RuleMeta
@@ -14,15 +17,57 @@ class Report:
     rules: list[RuleMeta]  # every enabled rule, sorted by ID
     files_linted: int = 0
     files_skipped: int = 0
-    srcroot: str = "."  # absolute path that SARIF/GitLab URIs are relative to (repository root)
+    srcroot: str = "."  # absolute path that SARIF/GitLab URIs and fingerprints are relative to (api.project_root)
     cwd: str = "."  # absolute path that Span.path values are relative to
     tool_version: str = ""
     sources: dict[str, str] = field(default_factory=dict)  # Span.path -> decoded text, for excerpts
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (path, why): skipped, not readable as text
     fail_on: str = "warning"  # the --fail-on threshold: formats that pass or fail per finding (JUnit) follow it
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why) of every file found and not linted
 
     def count(self) -> dict[str, int]:
         out = {"error": 0, "warning": 0, "note": 0}
         for f in self.findings:
             out[f.severity.label] += 1
         return out
+
+    def skipped_groups(self) -> dict[str, int]:
+        """Skipped files counted by why: templates, files that are not runtime configuration, unreadable files."""
+        out = {"template": 0, "not config": 0, "unreadable": 0}
+        for _, why in self.skipped:
+            out[skip_group(why)] += 1
+        return out
+
+    def root_path(self, path: str) -> str:
+        """A Span.path relative to srcroot (posix; ``../`` for a file outside it): the path baselines record."""
+        return root_relative(self.cwd, self.srcroot)(path)
+
+
+def root_relative(cwd: str, root: str) -> Callable[[str], str]:
+    """Span.path (relative to ``cwd``) -> the same file relative to ``root`` in posix form, memoised per path."""
+    memo: dict[str, str] = {}
+    base = os.path.abspath(cwd)
+    top = os.path.abspath(root)
+
+    def rel(path: str) -> str:
+        out = memo.get(path)
+        if out is None:
+            target = os.path.normpath(os.path.join(base, path))
+            try:
+                out = PurePath(os.path.relpath(target, top)).as_posix()
+            except ValueError:  # another drive on Windows
+                out = PurePath(target).as_posix()
+            memo[path] = out
+        return out
+
+    return rel
+
+
+def skip_group(reason: str) -> str:
+    """The group a skip reason belongs to, for the text summary."""
+    low = reason.lower()
+    if "template" in low:  # Helm/Go templates, templates/ directories, files that do not parse as templates do not
+        return "template"
+    if low.startswith(("binary", "not a regular file")):
+        return "unreadable"
+    return "not config"

@@ -229,7 +229,7 @@ def test_text_clean_run(report: Report) -> None:
 
 def test_json_round_trips(report: Report) -> None:
     doc = json.loads(render("json", report))
-    assert list(doc) == ["version", "tool", "summary", "findings"]
+    assert list(doc) == ["version", "tool", "summary", "findings", "skipped"]
     assert doc["version"] == 1 and doc["tool"] == {"name": "cfglint", "version": "0.1.0"}
     assert doc["summary"] == {"files": 2, "skipped": 0, "errors": 3, "warnings": 1, "notes": 1}
     first = doc["findings"][0]
@@ -244,6 +244,22 @@ def test_json_round_trips(report: Report) -> None:
                     tuple(Related(span(r), r["message"]) for r in d["related"]), d["key"], d["fingerprint"])
             for d in doc["findings"]]
     assert back == report.findings
+    assert doc["skipped"] == []
+
+
+def test_json_and_text_show_skipped_files(report: Report) -> None:
+    report.skipped = [("chart/templates/d.yaml", "Helm/Go template, skipped"), ("logback.xml", "XML without Spring"),
+                      ("x.properties", "binary file (contains NUL bytes)")]
+    report.files_skipped = 3
+    doc = json.loads(render("json", report))
+    assert doc["version"] == 1 and doc["summary"]["skipped"] == 3
+    assert doc["skipped"] == [{"path": "chart/templates/d.yaml", "reason": "Helm/Go template, skipped"},
+                              {"path": "logback.xml", "reason": "XML without Spring"},
+                              {"path": "x.properties", "reason": "binary file (contains NUL bytes)"}]
+    assert render("text", report).endswith(
+        "in 2 files.\n3 files skipped (1 template, 1 not config, 1 unreadable; --show-skipped lists them).\n")
+    report.skipped = report.skipped[1:2]
+    assert render("text", report).endswith("\n1 file skipped (0 templates, 1 not config; --show-skipped lists them).\n")
 
 
 # --- sarif ----------------------------------------------------------------------------------------------
@@ -331,6 +347,47 @@ def test_sarif_has_no_timestamps(report: Report) -> None:
     assert not [k for k in keys(sarif(report)) if "time" in k.lower()]
 
 
+def resolve(bases: dict[str, Any], loc: dict[str, Any]) -> str:
+    """An artifact location resolved the way a SARIF consumer does (SARIF 2.1.0 §3.14.14, RFC 3986)."""
+    from urllib.parse import urljoin
+
+    if "uriBaseId" not in loc:
+        return str(loc["uri"])
+    return urljoin(resolve(bases, bases[loc["uriBaseId"]]), loc["uri"])
+
+
+def artifact_uris(node: Any) -> list[str]:
+    """Every artifactLocation uri anywhere in a SARIF document."""
+    if isinstance(node, dict):
+        own = [node["artifactLocation"]["uri"]] if "artifactLocation" in node else []
+        return own + [u for v in node.values() for u in artifact_uris(v)]
+    return [u for v in node for u in artifact_uris(v)] if isinstance(node, list) else []
+
+
+def test_sarif_outside_srcroot_two_levels_up(tmp_path: Path) -> None:
+    """Files on two sides of the repository: the second base is the deepest directory holding them all."""
+    repo = tmp_path / "work" / "repo"
+    report = make_report(repo, repo)
+    report.findings = [
+        Finding("CF001", "cannot read", Span("../../shared/a.yml", 1, 1, 1, 2), Severity.ERROR),
+        Finding("CF001", "cannot read", Span("../other/b.yml", 1, 1, 1, 2), Severity.ERROR),
+        Finding("CF001", "cannot read", Span("c.yml", 1, 1, 1, 2), Severity.ERROR),
+    ]
+    run = sarif(report)["runs"][0]
+    bases = run["originalUriBaseIds"]
+    assert bases["OUTSIDE"]["uri"] == "../../" and bases["OUTSIDE"]["uriBaseId"] == "SRCROOT"
+    locs = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in run["results"]]
+    assert locs == [{"uri": "shared/a.yml", "uriBaseId": "OUTSIDE"},
+                    {"uri": "work/other/b.yml", "uriBaseId": "OUTSIDE"}, {"uri": "c.yml", "uriBaseId": "SRCROOT"}]
+    assert [resolve(bases, loc) for loc in locs] == [(tmp_path / "shared/a.yml").as_uri(),
+                                                     (tmp_path / "work/other/b.yml").as_uri(),
+                                                     (repo / "c.yml").as_uri()]
+    assert all(resolve(bases, loc).startswith("file:///") for r in run["invocations"][0]["toolExecutionNotifications"]
+               for loc in [r["locations"][0]["physicalLocation"]["artifactLocation"]])
+    report.findings = report.findings[2:]  # nothing outside: no second base declared
+    assert set(sarif(report)["runs"][0]["originalUriBaseIds"]) == {"SRCROOT"}
+
+
 def test_uris_are_relative_to_srcroot_not_cwd(tmp_path: Path) -> None:
     """cfglint run from a sub-directory: spans are relative to cwd, CI paths to the repository root."""
     report = make_report(tmp_path, tmp_path / "svc")
@@ -341,7 +398,13 @@ def test_uris_are_relative_to_srcroot_not_cwd(tmp_path: Path) -> None:
     run = sarif(report)["runs"][0]
     uris = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in run["results"]]
     assert uris[0] == {"uri": "svc/src/main/resources/app%20config.yml", "uriBaseId": "SRCROOT"}
-    assert uris[-1] == {"uri": (tmp_path.parent / "elsewhere" / "x y.yml").as_uri()}  # no misleading ../
+    # Outside SRCROOT: relative to a second base id declared relative to SRCROOT, never this machine's path.
+    assert uris[-1] == {"uri": "elsewhere/x%20y.yml", "uriBaseId": "OUTSIDE"}
+    bases = run["originalUriBaseIds"]
+    assert bases["OUTSIDE"]["uri"] == "../" and bases["OUTSIDE"]["uriBaseId"] == "SRCROOT"
+    assert resolve(bases, uris[-1]) == (tmp_path.parent / "elsewhere" / "x y.yml").as_uri()
+    assert resolve(bases, uris[0]) == (tmp_path / A).as_uri()
+    assert not [u for u in artifact_uris(run) if "file:" in u or str(tmp_path) in unquote(u)]
     gitlab = json.loads(render("gitlab", report))
     assert gitlab[0]["location"]["path"] == A
     assert render("github", report).splitlines()[0].startswith(f"::error file={A},line=5,")

@@ -235,6 +235,56 @@ def test_legacy_dubbo26_alias(lint_tree) -> None:  # type: ignore[no-untyped-def
     assert cf004(lint_tree({"pom.xml": "<project/>", **files})) == []
 
 
+PER_SERVICE_GOOD = """dubbo.service.com.foo.DemoService.timeout=3000
+dubbo.service.com.foo.DemoService.executes=200
+dubbo.service.com.foo.DemoService.sayHello.timeout=500
+dubbo.reference.com.foo.DemoService.check=false
+dubbo.reference.com.foo.DemoService.loadbalance=roundrobin
+dubbo.reference.com.foo.DemoService.sayHello.onreturn=notify.onReturn
+dubbo.reference.com.foo.DemoService.sayHello.0.callback=true
+dubbo.reference.com.foo.DemoService.parameters.my-key=1
+dubbo.reference.timeout=3000
+dubbo.service.loadbalance=random
+dubbo.service.shutdown.wait=10000
+dubbo.service.shutdown.wait.seconds=10
+dubbo.service.server.port=20880
+"""
+
+
+@pytest.mark.parametrize("dubbo", ["2.6.12", "2.7.8", "3.2.16", None])
+def test_dubbo_per_service_keys(lint_tree, dubbo: str | None) -> None:  # type: ignore[no-untyped-def]
+    """dubbo.service.<interface>.<property> / dubbo.reference.<interface>.<property>: the last segment is judged
+    (interface names hold dots), against ServiceConfig/ReferenceConfig, MethodConfig and ArgumentConfig."""
+    bad = ("dubbo.service.min.thread.pool.size=50\n"
+           "dubbo.reference.com.foo.DemoService.timout=3000\n"
+           "dubbo.service.com.foo.DemoService.sayHello.onthrw=x.y\n"
+           "dubbo.reference.com.foo.DemoService.sayHello.1.calback=true\n")
+    proj = pom(dubbo=dubbo) if dubbo else "<project/>"
+    got = cf004(lint_tree({"pom.xml": proj, f"{RES}/application.properties": bad + PER_SERVICE_GOOD}))
+    where = [g[0] for g in got]
+    assert where == [f"{RES}/application.properties:{n}:1" for n in (1, 2, 3, 4)], got
+    assert "ServiceConfig has no property `size` in any Dubbo version" in got[0][1]
+    assert "ReferenceConfig has no property `timout`; did you mean `dubbo.reference.com.foo.DemoService.timeout`?" \
+        in got[1][1]
+    assert "MethodConfig has no property `onthrw`; did you mean `dubbo.service.com.foo.DemoService.sayHello.onthrow`" \
+        in got[2][1]
+    assert "ArgumentConfig has no property `calback`; did you mean " \
+           "`dubbo.reference.com.foo.DemoService.sayHello.1.callback`" in got[3][1]
+
+
+def test_dubbo_per_service_keys_follow_the_version(lint_tree) -> None:  # type: ignore[no-untyped-def]
+    files = {f"{RES}/application.properties": "dubbo.service.com.foo.DemoService.executor=bizExecutor\n"
+                                              "dubbo.reference.com.foo.DemoService.providedBy=demo\n"
+                                              "dubbo.reference.com.foo.DemoService.providedby=demo\n"}
+    got = cf004(lint_tree({"pom.xml": pom(dubbo="2.7.3"), **files}))
+    assert [g[0] for g in got] == [f"{RES}/application.properties:1:1", f"{RES}/application.properties:3:1"]
+    assert "ServiceConfig has no property `executor` in that version (added in 3.2.0)" in got[0][1]
+    assert "ReferenceConfig has no property `providedBy` in that version (added in 2.7.5)" in got[1][1]
+    got = cf004(lint_tree({"pom.xml": pom(dubbo="3.2.16"), **files}))
+    assert [g[0] for g in got] == [f"{RES}/application.properties:3:1"]  # Dubbo 3: provided-by, not providedby
+    assert "`providedby` becomes `providedby`, not `provided-by`" in got[0][1]
+
+
 def test_xml_dubbo_attributes_per_version(lint_tree) -> None:  # type: ignore[no-untyped-def]
     xml = ('<beans xmlns="http://www.springframework.org/schema/beans" '
            'xmlns:dubbo="http://code.alibabatech.com/schema/dubbo">\n'

@@ -20,11 +20,15 @@ def wheel_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation",
                     "-q", "-w", str(out)], check=True, capture_output=True, text=True)
-    wheels = list(out.glob("cfglint-*.whl"))
-    assert len(wheels) == 1
+    wheels = list(out.glob("cfglint_jvm-*.whl"))  # the distribution name (PyPI's "cfglint" is another project)
+    assert len(wheels) == 1, list(out.iterdir())
     unpacked = out / "site"
     with zipfile.ZipFile(wheels[0]) as z:
         names = z.namelist()
+        meta = next(n for n in names if n.endswith(".dist-info/METADATA"))
+        assert "\nName: cfglint-jvm\n" in z.read(meta).decode()
+        entry_points = z.read(next(n for n in names if n.endswith(".dist-info/entry_points.txt"))).decode()
+        assert "cfglint = cfglint.__main__:main" in entry_points  # the command keeps its name
         assert any(n.startswith("cfglint/rules/") and n.endswith(".toml") for n in names)
         assert not any(n.startswith(("tests/", "corpus/", "bench/")) for n in names)
         z.extractall(unpacked)

@@ -57,6 +57,14 @@ DUBBO_LEGACY = {  # 2.6 AbstractConfig.LEGACY_PROPERTIES; declared but never rea
     "dubbo.service.max.retry.providers": "dubbo.consumer.retries (note: value - 1)",
     "dubbo.service.allow.no.provider": "dubbo.consumer.check (inverted)",
 }
+# Keys under dubbo.service.* that Dubbo reads as themselves, not as dubbo.service.<interface>.<property>: the
+# shutdown wait (SHUTDOWN_WAIT_KEY / SHUTDOWN_WAIT_SECONDS_KEY, 3.3.1 CommonConstants L308-310, also in 2.6 and 2.7)
+# and the other 2.6 legacy aliases (2.6.12 AbstractConfig.legacyProperties L66-73).
+DUBBO_SERVICE_OWN = ("dubbo.service.shutdown.wait", "dubbo.service.shutdown.wait.seconds", "dubbo.service.protocol",
+                     "dubbo.service.server.host", "dubbo.service.server.port", "dubbo.service.address")
+# ArgumentConfig setters (3.3.1 ArgumentConfig L61-74), read as <method>.<index>.<property> (MethodConfig
+# refreshArgument).
+ARGUMENT_PROPS = frozenset({"index", "type", "callback"})
 
 
 @dataclass(frozen=True)  # shared through the memo below
@@ -588,6 +596,8 @@ class Judge:
             tag = e[1]
         elif n == 4 and e[1] in DUBBO_TAGS and e[1].endswith("s"):
             tag = DUBBO_TAGS[e[1]]
+        elif e[1] in ("service", "reference"):
+            return self._dubbo_interface_prop(use, e, w, v)
         else:
             return None
         ks = self.ks("dubbo", f"props:{tag}")
@@ -627,6 +637,57 @@ class Judge:
             return self._finding(use, f"`{use.key}` binds to nothing: {cls} has no property `{leaf}`; did you mean "
                                       f"`{prefix}.{good}`? Dubbo ignores unknown keys")
         return None
+
+    def _dubbo_interface_prop(self, use: KeyUse, e: list[str], w: list[str], v: Version | None) -> Finding | None:
+        """dubbo.service.<interface>.<property> and dubbo.reference.<interface>.<property> (2.7+: ServiceConfigBase
+        and ReferenceConfigBase getPrefix, 3.x getPrefixes), dubbo.<tag>.<property> and dubbo.<tag>.<id>.<property>
+        in 2.6 (AbstractConfig.appendProperties). Interface names hold dots, so only the last segment is judged: it
+        must be a property of ServiceConfig / ReferenceConfig (their setters and their superclasses'), or of
+        MethodConfig for <interface>.<method>.<property>, or of ArgumentConfig after a method's argument index."""
+        if relaxed_key(".".join(e)) in _dubbo_service_own() or "parameters" in e[2:-1]:
+            return None  # a key Dubbo reads as itself, or an entry of the parameters map (parameters.<key>)
+        n = len(e)
+        if n >= 5 and e[-2].isdigit() and e[-1] in ARGUMENT_PROPS:
+            return None
+        tag = e[1]
+        ks = self.ks("dubbo", f"props:{tag}")
+        method = self.ks("dubbo", "props:method")
+        # 2.6 split a property name on its capitals with dots (camelToSplitName): the last two to four segments may
+        # be one name.
+        for k in range(2, min(4, n - 2) + 1):
+            joined = "".join(e[-k:])
+            if ks.by_relaxed(joined) or method.by_relaxed(joined):
+                return None
+        leaf = w[-1]
+        cls = "ServiceConfig" if tag == "service" else "ReferenceConfig"
+        vd = self.verdict(ks, leaf, v, "relaxed")
+        mvd = self.verdict(method, leaf, v, "relaxed") if vd is not None else None
+        if vd is None or mvd is None:  # a property of the interface, or of its methods
+            names = (ks if vd is None else method).by_relaxed(relaxed(leaf))
+            if v is not None and v >= (3,) and names and not any(kebab3(leaf) == kebab3(nm) for nm in names):
+                good = kebab3(names[0])
+                return self._finding(use, f"`{use.key}` is ignored by Dubbo {vtext(v)}: Dubbo 3 matches dubbo.* keys "
+                                          f"in the kebab-case of the property name, and `{leaf}` becomes "
+                                          f"`{kebab3(leaf)}`, not `{good}`; write `{'.'.join(w[:-1])}.{good}`")
+            return None
+        prefix = ".".join(w[:-1])
+        shape = f"dubbo.{tag}.<interface>.<property>"
+        if vd.kind == "version":
+            return self._finding(use, f"`{use.key}` binds to nothing on Dubbo {vtext(v or ())}: {cls} has no "
+                                      f"property `{vd.name}` in that version ({self._change(vd.change)}); Dubbo "
+                                      "ignores unknown keys")
+        if vd.kind != "typo" and mvd.kind == "typo" and n >= 5:  # <interface>.<method>.<property> misspelled
+            vd, cls = mvd, "MethodConfig"
+        if n >= 5 and e[-2].isdigit():  # <method>.<index>.<property>: an argument's
+            arg = suggest(leaf, sorted(ARGUMENT_PROPS))
+            vd, cls = (Verdict("typo", arg), "ArgumentConfig") if arg else (vd, cls)
+        if vd.kind == "typo":
+            good = kebab3(vd.name) if v is not None and v >= (3,) else styled(vd.name, leaf)
+            return self._finding(use, f"`{use.key}` binds to nothing: {cls} has no property `{leaf}`; did you mean "
+                                      f"`{prefix}.{good}`? Dubbo ignores unknown keys")
+        return self._finding(use, f"`{use.key}` binds to nothing: {cls} has no property `{leaf}` in any Dubbo "
+                                  f"version (Dubbo reads {shape}, and the property is the last segment); Dubbo "
+                                  "ignores unknown keys")
 
     # ---- XML -------------------------------------------------------------------------------------
 
@@ -768,6 +829,11 @@ class Judge:
 
 def relaxed_key(key: str) -> str:
     return ".".join(relaxed(t) for t in key.split("."))
+
+
+@cache
+def _dubbo_service_own() -> frozenset[str]:
+    return frozenset(relaxed_key(k) for k in DUBBO_SERVICE_OWN)
 
 
 @cache

@@ -10,7 +10,7 @@ from cfglint.formatters.jsontext import dumps
 from cfglint.report import Report
 from cfglint.span import Span
 
-SCHEMA_VERSION = 1  # bump on any incompatible change; adding fields is compatible
+SCHEMA_VERSION = 1  # bump on any incompatible change; adding fields (such as "skipped") is compatible
 
 
 def _region(s: Span) -> dict[str, Any]:
@@ -38,6 +38,7 @@ def document(report: Report) -> dict[str, Any]:
             }
             for f in report.findings
         ],
+        "skipped": [{"path": path, "reason": reason} for path, reason in report.skipped],
     }
 
 

@@ -1,12 +1,14 @@
 """SARIF 2.1.0 for code scanning (ARCHITECTURE.md §4): every enabled rule with help, full regions,
 related locations, our own stable fingerprint, SRCROOT-relative URIs, parse failures also as tool
-execution notifications. No timestamps and no absolute paths except SRCROOT itself (and files outside
-it): the same report gives the same bytes."""
+execution notifications. No timestamps, and no absolute path except SRCROOT's own base URI: a file outside
+SRCROOT is relative to a second base id, OUTSIDE, itself declared relative to SRCROOT (``../``): the same
+report gives the same bytes, and no artifact location carries this machine's paths."""
 
 from __future__ import annotations
 
+import os
 import re
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
 
@@ -22,6 +24,7 @@ INFORMATION_URI = "https://github.com/cfglint/cfglint"
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "note"}
 FINGERPRINT_KEY = "cfglint/v1"  # our own key: GitHub computes its line-hash fingerprint separately
 SRCROOT = "SRCROOT"
+OUTSIDE = "OUTSIDE"  # the common root of SRCROOT and the files outside it, declared relative to SRCROOT
 PARSE_ERROR = "CF001"
 _SEMVER = re.compile(r"\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?")
 
@@ -32,11 +35,38 @@ def _uri(relative: str) -> str:
     return quote(relative, safe="/-._~")
 
 
-def _artifact(report: Report, path: str) -> dict[str, Any]:
-    rel = repo_relative(report, path)
-    if rel is None:  # outside the repository: an absolute file URI, no base to resolve against
-        return {"uri": Path(absolute(report, path)).as_uri()}
-    return {"uri": _uri(rel), "uriBaseId": SRCROOT}
+class _Bases:
+    """Where each Span.path goes: SRCROOT-relative, else OUTSIDE-relative, OUTSIDE being the deepest directory
+    that holds SRCROOT and every file outside it."""
+
+    def __init__(self, report: Report, paths: list[str]) -> None:
+        self.report = report
+        self.rel = {p: repo_relative(report, p) for p in dict.fromkeys(paths)}
+        outside = [absolute(report, p) for p, r in self.rel.items() if r is None]
+        self.outside: str | None = None
+        if outside:
+            top = os.path.abspath(report.srcroot)
+            try:
+                self.outside = os.path.commonpath([top, *(os.path.dirname(p) for p in outside)])
+            except ValueError:  # another drive on Windows: no common root; the drive's root stands in
+                self.outside = None
+
+    def artifact(self, path: str) -> dict[str, Any]:
+        rel = self.rel[path]
+        if rel is not None:
+            return {"uri": _uri(rel), "uriBaseId": SRCROOT}
+        target = absolute(self.report, path)
+        if self.outside is not None:
+            return {"uri": _uri(PurePath(os.path.relpath(target, self.outside)).as_posix()), "uriBaseId": OUTSIDE}
+        return {"uri": _uri(PurePath(os.path.splitdrive(target)[1]).as_posix().lstrip("/")), "uriBaseId": OUTSIDE}
+
+    def declared(self) -> dict[str, Any]:
+        """OUTSIDE as originalUriBaseIds declares it: ``../`` steps up from SRCROOT (no absolute path)."""
+        if self.outside is None:
+            return {"description": {"text": "the root of the file system that holds the files outside SRCROOT"}}
+        up = os.path.relpath(os.path.abspath(self.report.srcroot), self.outside).count(os.sep) + 1
+        return {"uri": "../" * up, "uriBaseId": SRCROOT,
+                "description": {"text": "the common root of SRCROOT and the files outside it"}}
 
 
 def _region(s: Span) -> dict[str, int]:
@@ -46,11 +76,11 @@ def _region(s: Span) -> dict[str, int]:
     return {"startLine": s.line, "startColumn": s.col, "endLine": max(s.end_line, s.line), "endColumn": end_col}
 
 
-def _location(report: Report, s: Span, message: str | None = None, ident: int | None = None) -> dict[str, Any]:
+def _location(bases: _Bases, s: Span, message: str | None = None, ident: int | None = None) -> dict[str, Any]:
     loc: dict[str, Any] = {}
     if ident is not None:
         loc["id"] = ident
-    loc["physicalLocation"] = {"artifactLocation": _artifact(report, s.path), "region": _region(s)}
+    loc["physicalLocation"] = {"artifactLocation": bases.artifact(s.path), "region": _region(s)}
     if message:
         loc["message"] = {"text": message}
     return loc
@@ -91,25 +121,25 @@ def _rule(r: RuleMeta) -> dict[str, Any]:
     }
 
 
-def _result(report: Report, f: Finding, index: dict[str, int]) -> dict[str, Any]:
+def _result(bases: _Bases, f: Finding, index: dict[str, int]) -> dict[str, Any]:
     result: dict[str, Any] = {"ruleId": f.rule}
     if f.rule in index:
         result["ruleIndex"] = index[f.rule]
     result["level"] = LEVEL[f.severity]  # the effective severity, after the user's overrides
     result["message"] = {"text": f.message}
-    result["locations"] = [_location(report, f.span)]
+    result["locations"] = [_location(bases, f.span)]
     if f.related:
-        result["relatedLocations"] = [_location(report, r.span, r.message, i) for i, r in enumerate(f.related)]
+        result["relatedLocations"] = [_location(bases, r.span, r.message, i) for i, r in enumerate(f.related)]
     result["partialFingerprints"] = {FINGERPRINT_KEY: f.fingerprint}
     return result
 
 
-def _notification(report: Report, f: Finding, index: dict[str, int]) -> dict[str, Any]:
+def _notification(bases: _Bases, f: Finding, index: dict[str, int]) -> dict[str, Any]:
     # associatedRule (not descriptor): CF001 is a rule in driver.rules, not a driver.notifications entry.
     rule: dict[str, Any] = {"id": f.rule}
     if f.rule in index:
         rule["index"] = index[f.rule]
-    return {"level": "error", "message": {"text": f.message}, "locations": [_location(report, f.span)],
+    return {"level": "error", "message": {"text": f.message}, "locations": [_location(bases, f.span)],
             "associatedRule": rule}
 
 
@@ -126,18 +156,22 @@ def document(report: Report) -> dict[str, Any]:
         if _SEMVER.fullmatch(report.tool_version):  # PEP 440 dev/local versions are not SemVer 2.0
             driver["semanticVersion"] = report.tool_version
     driver["rules"] = [_rule(r) for r in report.rules]
+    bases = _Bases(report, [s.path for f in report.findings for s in (f.span, *(r.span for r in f.related))])
     # Parse failures stay results (they gate like any finding) and are also reported as notifications,
     # where code scanning shows files the tool could not analyse.
-    notifications = [_notification(report, f, index) for f in report.findings if f.rule == PARSE_ERROR]
+    notifications = [_notification(bases, f, index) for f in report.findings if f.rule == PARSE_ERROR]
+    base_ids: dict[str, Any] = {SRCROOT: {"uri": _srcroot_uri(report)}}
+    if any(r is None for r in bases.rel.values()):
+        base_ids[OUTSIDE] = bases.declared()
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": driver},
             "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
-            "originalUriBaseIds": {SRCROOT: {"uri": _srcroot_uri(report)}},
+            "originalUriBaseIds": base_ids,
             "columnKind": "unicodeCodePoints",
-            "results": [_result(report, f, index) for f in report.findings],
+            "results": [_result(bases, f, index) for f in report.findings],
         }],
     }
 

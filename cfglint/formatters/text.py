@@ -118,4 +118,10 @@ def render(report: Report, *, color: bool = False) -> str:
                    f"{_plural(c['warning'], 'warning')}, {_plural(c['note'], 'note')}) in {files}.")
     else:
         out.append(f"All checks passed ({files}).")
+    if report.skipped:
+        groups = report.skipped_groups()
+        parts = [_plural(groups["template"], "template"), f"{groups['not config']} not config"]
+        if groups["unreadable"]:
+            parts.append(f"{groups['unreadable']} unreadable")
+        out.append(f"{_plural(len(report.skipped), 'file')} skipped ({', '.join(parts)}; --show-skipped lists them).")
     return "\n".join(out) + "\n"
