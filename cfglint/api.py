@@ -225,7 +225,8 @@ def lint(paths: list[Path], settings: Settings, cwd: Path | None = None, *, debu
     srcroot = _srcroot(cwd)
     return Report(findings=findings, rules=engine.enabled_rules(), files_linted=state.linted,
                   files_skipped=state.skipped, srcroot=str(srcroot), cwd=str(cwd), tool_version=__version__,
-                  sources=state.sources, unreadable=sorted(state.unreadable), fail_on=settings.fail_on)
+                  sources=state.sources, unreadable=sorted(state.unreadable), fail_on=settings.fail_on,
+                  unjudged=engine.unjudged)
 
 
 @dataclass

@@ -118,4 +118,6 @@ def render(report: Report, *, color: bool = False) -> str:
                    f"{_plural(c['warning'], 'warning')}, {_plural(c['note'], 'note')}) in {files}.")
     else:
         out.append(f"All checks passed ({files}).")
+    if report.unjudged:
+        out.append(report.unjudged_line())
     return "\n".join(out) + "\n"
