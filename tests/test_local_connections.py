@@ -231,3 +231,10 @@ def test_report_json_and_text_mention_not_judged(tmp_path: Path) -> None:
     assert doc["summary"]["not_judged"]["on a loopback host"] == 1
     res = CliRunner().invoke(app, ["check", str(tmp_path), "--no-cache"])
     assert "2 JDBC connections not judged for timeouts" in res.stdout
+
+
+def test_loopback_in_a_production_profile_file_is_judged(tmp_path: Path) -> None:
+    files = {"pom.xml": POM, "src/main/resources/application-prod.yml":
+             "spring:\n  datasource:\n    url: jdbc:mysql://localhost:3306/app\n"}
+    report = _lint(tmp_path, files)
+    assert _found(report) == ["JD002 src/main/resources/application-prod.yml:3"] and report.unjudged == {}

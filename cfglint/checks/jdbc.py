@@ -74,24 +74,34 @@ LOOPBACK = "on a loopback host"
 LOCAL_FILE = "in a dev/local/test profile file"
 
 
-def _local_file(path: str) -> bool:
-    parts = path.replace("\\", "/").split("/")
-    stem = parts[-1].rsplit(".", 1)[0].lower()
+# A production profile file is production's configuration, or its template: loopback hosts there are judged.
+PROD_PROFILES = frozenset({"prod", "production", "prd"})
+
+
+def _profile_suffix(path: str) -> str:
+    stem = path.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
     for sep in ("-", "_", "."):
-        if sep in stem and stem.rsplit(sep, 1)[1] in LOCAL_PROFILES:
-            return True
-    return any(p.lower() in LOCAL_PROFILES for p in parts[:-1])
+        if sep in stem:
+            return stem.rsplit(sep, 1)[1]
+    return ""
+
+
+def _local_file(path: str) -> bool:
+    if _profile_suffix(path) in LOCAL_PROFILES:
+        return True
+    return any(p.lower() in LOCAL_PROFILES for p in path.replace("\\", "/").split("/")[:-1])
 
 
 def not_judged(conn: JdbcConnection, url: JdbcUrl) -> str:
     """Why JD001/JD002 leave this connection alone by default ("" when they judge it). A loopback connect fails
-    at once when nothing listens, and the dead-peer read hang they guard against does not happen on loopback. A
-    URL whose host is a placeholder (jdbc:mysql://${DB_HOST:localhost}/app?...) is a template every environment
+    at once when nothing listens, and the dead-peer read hang they guard against does not happen on loopback,
+    except in a production profile file (application-prod.yml), which is production's template. A URL whose host
+    is a placeholder (jdbc:mysql://${DB_HOST:localhost}/app?...) is a template every environment
     shares, parameters included: judged, whatever the host resolves to here."""
     span = conn.url.span
     if span is not None and _local_file(span.path):
         return LOCAL_FILE
-    if is_loopback(url):
+    if is_loopback(url) and (span is None or _profile_suffix(span.path) not in PROD_PROFILES):
         raw = (conn.url.raw or "").strip()
         written = parse_jdbc_url(raw) if "${" in raw else None
         if written is None or written.hosts is not None:
