@@ -238,3 +238,11 @@ def test_loopback_in_a_production_profile_file_is_judged(tmp_path: Path) -> None
              "spring:\n  datasource:\n    url: jdbc:mysql://localhost:3306/app\n"}
     report = _lint(tmp_path, files)
     assert _found(report) == ["JD002 src/main/resources/application-prod.yml:3"] and report.unjudged == {}
+
+
+def test_corpus_multi_pool_service_counts_and_skips() -> None:
+    repo = Path(__file__).resolve().parents[1] / "corpus/multi-pool-service"
+    report = lint([repo], Settings.model_validate({"respect-gitignore": False, "cache": False}), cwd=repo)
+    assert report.unjudged == {"on a loopback host": 1, "in a dev/local/test profile file": 1}
+    assert not any("jeecg_database" in f.span.path for f in report.findings)
+    assert "order-service/src/main/resources/jeecg/jeecg_database.properties" not in report.sources
