@@ -246,3 +246,15 @@ def test_corpus_multi_pool_service_counts_and_skips() -> None:
     assert report.unjudged == {"on a loopback host": 1, "in a dev/local/test profile file": 1}
     assert not any("jeecg_database" in f.span.path for f in report.findings)
     assert "order-service/src/main/resources/jeecg/jeecg_database.properties" not in report.sources
+
+
+def test_local_file_names() -> None:
+    from cfglint.checks.jdbc import _local_file
+
+    for path in ("src/main/resources/application-dev.yml", "conf/bootstrap-local.properties", "jdbc_test.properties",
+                 "doc/nacos/blade-dev.yaml", "config/dev/jdbc.properties", "application.development.yml"):
+        assert _local_file(path), path
+    for path in ("src/main/resources/application.yml", "src/main/resources/application-prod.yml",
+                 "/home/dev/shop/src/main/resources/application.yml", "test/shop/src/main/resources/app.yml",
+                 "src/main/resources/application-sharding.yml", "src/main/resources/latest.properties"):
+        assert not _local_file(path), path

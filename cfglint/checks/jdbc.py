@@ -87,9 +87,12 @@ def _profile_suffix(path: str) -> str:
 
 
 def _local_file(path: str) -> bool:
+    """application-dev.yml, jdbc_test.properties, or a file in a directory of that name (config/dev/jdbc.properties).
+    Only the file's own directory counts: paths may be absolute, and /home/dev/ says nothing about the file."""
     if _profile_suffix(path) in LOCAL_PROFILES:
         return True
-    return any(p.lower() in LOCAL_PROFILES for p in path.replace("\\", "/").split("/")[:-1])
+    parts = path.replace("\\", "/").split("/")
+    return len(parts) > 1 and parts[-2].lower() in LOCAL_PROFILES
 
 
 def not_judged(conn: JdbcConnection, url: JdbcUrl) -> str:
