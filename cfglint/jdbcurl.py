@@ -342,14 +342,14 @@ def _parse(url: str) -> JdbcUrl | None:
     else:
         params = query() or after(";", ";")
     params.sort(key=lambda p: p.start)
-    hosts = None if embedded else _hosts(raw, masked, addr, vendor, oracle_form, tns)
+    hosts = None if embedded else _hosts(raw, addr, vendor, oracle_form, tns)
     return JdbcUrl(raw, vendor, subprotocol, embedded, tuple(params), oracle_form, tns, hosts)
 
 
 _HOST_KEY = re.compile(r"(?:^|[(,\s])host\s*=\s*([^(),\s]*)", re.I)
 
 
-def _hosts(raw: str, masked: str, addr: int, vendor: str, oracle_form: str | None,
+def _hosts(raw: str, addr: int, vendor: str, oracle_form: str | None,
            tns: tuple[Param, ...]) -> tuple[str, ...] | None:
     """The hosts a network URL names (see JdbcUrl.hosts); only what is written, never resolved."""
     if vendor == "oracle":
