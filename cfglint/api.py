@@ -239,7 +239,7 @@ def lint(paths: list[Path], settings: Settings, cwd: Path | None = None, *, debu
     return Report(findings=findings, rules=engine.enabled_rules(), files_linted=state.linted,
                   files_skipped=state.skipped, srcroot=str(srcroot), cwd=str(cwd), tool_version=__version__,
                   sources=state.sources, unreadable=sorted(state.unreadable), fail_on=settings.fail_on,
-                  skipped=sorted(state.skipped_files))
+                  skipped=sorted(state.skipped_files), unjudged=engine.unjudged)
 
 
 @dataclass

@@ -176,15 +176,16 @@ def _span(s: Span) -> list[Any]:
 
 def dump_findings(findings: list[Finding]) -> list[Any]:
     return [[f.rule, f.message, _span(f.span), int(f.severity), [[_span(r.span), r.message] for r in f.related],
-             f.key] for f in findings]
+             f.key, *([f.unjudged] if f.unjudged else [])] for f in findings]
 
 
 def load_findings(rows: list[Any]) -> list[Finding]:
     """Findings from an entry; raises (TypeError, ValueError, ...) on anything not written by dump_findings."""
     out = [Finding(rule=r, message=m, span=_load_span(sp), severity=Severity(sev),
-                   related=tuple(Related(_load_span(rs), rm) for rs, rm in rel), key=k)
-           for r, m, sp, sev, rel, k in rows]
-    if not all(isinstance(f.rule, str) and isinstance(f.message, str) and isinstance(f.key, str) for f in out):
+                   related=tuple(Related(_load_span(rs), rm) for rs, rm in rel), key=k, unjudged=u[0] if u else "")
+           for r, m, sp, sev, rel, k, *u in rows]
+    if not all(isinstance(f.rule, str) and isinstance(f.message, str) and isinstance(f.key, str)
+               and isinstance(f.unjudged, str) for f in out):
         raise ValueError("malformed finding")
     return out
 

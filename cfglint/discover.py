@@ -60,6 +60,11 @@ def display_path(path: Path, cwd: Path) -> str:
         return Path(rel).as_posix()
 
 
+# Code generators' own database settings, read at build or design time, never by the running service: jeecg's
+# codegen (org.jeecgframework.codegenerate) reads jeecg/jeecg_database.properties and jeecg_config.properties.
+GENERATOR_FILES = frozenset({"jeecg_database.properties", "jeecg_config.properties"})
+
+
 def classify(path: Path, head: bytes) -> tuple[str, str]:
     """(kind, reason) from the file name and the first bytes."""
     name = path.name
@@ -70,7 +75,8 @@ def classify(path: Path, head: bytes) -> tuple[str, str]:
     if kind is None:
         return "skip", "not a configuration file type"
     low_name = name.lower()
-    if "generator" in low_name or "codegen" in low_name:
+    if ("generator" in low_name or "codegen" in low_name or low_name in GENERATOR_FILES
+            or any(p.lower() in ("generator", "codegen") for p in path.parts[:-1])):
         return "skip", "code-generator configuration, not a runtime pool"
     if "templates" in path.parts[:-1] and kind in ("properties", "xml"):
         return "skip", "template directory"  # Freemarker/Velocity/code-generator inputs, not runtime config

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fnmatch
 import traceback
+from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -61,6 +62,7 @@ class Engine:
                                           f"known: {', '.join(sorted(opts)) or 'none'}")
                     opts.update(user)
             self.options[rid] = opts
+        self.unjudged: dict[str, int] = {}  # set by finish: why -> how many places no rule judged
 
     def enabled_rules(self) -> list[RuleMeta]:
         rules = all_rules()
@@ -110,10 +112,16 @@ class Engine:
 
     def finish(self, findings: list[Finding], sources: dict[str, str],
                root_path: Callable[[str], str] | None = None) -> list[Finding]:
-        """``root_path``: a Span.path relative to the project root, which fingerprints use so that they do not
-        depend on the directory cfglint runs from (Span.path is relative to it)."""
+        """The findings to report. ``root_path``: a Span.path relative to the project root, which fingerprints use
+        so that they do not depend on the directory cfglint runs from (Span.path is relative to it). Records of
+        what a rule's policy left alone (``Finding.unjudged``) go through the same selection, per-file ignores and
+        suppressions, then are counted in ``self.unjudged`` (why -> distinct places), not reported; a place judged
+        under another profile is not counted."""
         seen: set[tuple[str, Span]] = set()
         out: list[Finding] = []
+        records = [f for f in findings if f.unjudged]
+        if records:
+            findings = [f for f in findings if not f.unjudged] + records  # judged ones win the de-duplication
         for f in findings:
             if f.rule not in self.enabled and f.rule != "CF001":
                 continue
@@ -132,6 +140,13 @@ class Engine:
             from cfglint.suppress import apply_suppressions
 
             out = apply_suppressions(out, sources, self)
+        if records:
+            places: dict[Span, str] = {}
+            for f in out:
+                if f.unjudged:
+                    places.setdefault(f.span, f.unjudged)
+            self.unjudged = dict(Counter(places.values()))
+            out = [f for f in out if not f.unjudged]
         for f in out:
             f.fingerprint = f.compute_fingerprint(root_path(f.span.path) if root_path else f.span.path)
         out.sort(key=Finding.sort_key)

@@ -41,6 +41,9 @@ class Finding:
     related: tuple[Related, ...] = ()
     key: str = ""  # normalised key path used in the fingerprint (never a line number)
     fingerprint: str = field(default="")
+    # Set on a record of something a rule's policy leaves alone (why, e.g. "on a loopback host"): counted in the
+    # summary, never reported. Records travel with findings (cache, suppressions) until Engine.finish splits them.
+    unjudged: str = ""
 
     def compute_fingerprint(self, rel_path: str) -> str:
         basis = "\x1f".join((self.rule, rel_path.replace("\\", "/"), self.key or self.message))

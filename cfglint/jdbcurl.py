@@ -42,6 +42,9 @@ class JdbcUrl:
     params: tuple[Param, ...] = ()
     oracle_form: str | None = None  # sid | service | tns | ezconnect | alias (any jdbc:oracle: URL)
     tns: tuple[Param, ...] = ()  # (KEY=value) leaves of an Oracle TNS descriptor
+    # Host names as written (lower-case, IPv6 without brackets); "" for a host left to the driver's default
+    # (localhost), None when the hosts cannot be told from the URL (Oracle aliases, placeholders, unknown forms).
+    hosts: tuple[str, ...] | None = None
 
     def find(self, key: str, *, case_sensitive: bool = True) -> Param | None:
         """The parameter named ``key``; the last occurrence wins, as in every driver's property map."""
@@ -339,7 +342,89 @@ def _parse(url: str) -> JdbcUrl | None:
     else:
         params = query() or after(";", ";")
     params.sort(key=lambda p: p.start)
-    return JdbcUrl(raw, vendor, subprotocol, embedded, tuple(params), oracle_form, tns)
+    hosts = None if embedded else _hosts(raw, addr, vendor, oracle_form, tns)
+    return JdbcUrl(raw, vendor, subprotocol, embedded, tuple(params), oracle_form, tns, hosts)
+
+
+_HOST_KEY = re.compile(r"(?:^|[(,\s])host\s*=\s*([^(),\s]*)", re.I)
+
+
+def _hosts(raw: str, addr: int, vendor: str, oracle_form: str | None,
+           tns: tuple[Param, ...]) -> tuple[str, ...] | None:
+    """The hosts a network URL names (see JdbcUrl.hosts); only what is written, never resolved."""
+    if vendor == "oracle":
+        if oracle_form == "tns":
+            found = tuple(p.value.strip().lower() for p in tns if p.key.upper() == "HOST")
+            return found if found and not any("${" in h for h in found) else None
+        if oracle_form not in ("sid", "service", "ezconnect"):
+            return None
+        at = raw.find("@", addr)
+        start = at + 1
+        body = raw[start:].strip()
+        for prefix in ("tcps://", "tcp://", "//"):
+            if body.lower().startswith(prefix):
+                body = body[len(prefix):]
+                break
+        section = re.split(r"[/?]", body, maxsplit=1)[0]
+        if oracle_form == "sid":
+            section = section.rsplit(":", 1)[0]  # host:port:SID
+    elif vendor == "postgresql" and not raw.startswith("//", addr):
+        return ("",)  # jdbc:postgresql:db connects to localhost
+    elif raw.startswith("//", addr):
+        end = len(raw)
+        depth = 0
+        for i in range(addr + 2, len(raw)):
+            c = raw[i]
+            if c in "([":
+                depth += 1
+            elif c in ")]":
+                depth = max(0, depth - 1)
+            elif depth == 0 and c in "/?;":
+                end = i
+                break
+        section = raw[addr + 2:end]
+    else:
+        return None
+    if "${" in section:
+        return None  # an unresolved placeholder: the host may be anything
+    out: list[str] = []
+    depth, piece = 0, ""
+    pieces: list[str] = []
+    for c in section:  # split on commas outside (...) and [...]
+        if c in "([":
+            depth += 1
+        elif c in ")]":
+            depth = max(0, depth - 1)
+        if c == "," and depth == 0:
+            pieces.append(piece)
+            piece = ""
+        else:
+            piece += c
+    pieces.append(piece)
+    for piece in pieces:
+        piece = piece.strip()
+        if "(" in piece:  # MySQL (host=h,port=p) and address=(host=h)(port=p)
+            m = _HOST_KEY.search(piece.replace("(", "(,"))
+            out.append(m.group(1).lower() if m else "")
+            continue
+        piece = piece.rsplit("@", 1)[-1]  # user:password@host
+        if piece.startswith("["):
+            out.append(piece[1:].split("]", 1)[0].lower())
+            continue
+        host = piece.split("\\", 1)[0]  # SQL Server host\instance
+        out.append((host.rsplit(":", 1)[0] if host.count(":") == 1 else host).strip().lower())
+    return tuple(out)
+
+
+_LOOPBACK_NAMES = frozenset({"", "localhost", "localhost.localdomain", "::1", "0:0:0:0:0:0:0:1", "0.0.0.0"})
+
+
+def is_loopback(url: JdbcUrl) -> bool:
+    """Every host the URL names is this machine (localhost, 127.0.0.0/8, ::1, or the driver's default host)."""
+    if not url.hosts:
+        return False
+    return all(h in _LOOPBACK_NAMES or h.endswith(".localhost") or re.fullmatch(r"127(\.\d{1,3}){3}", h) is not None
+               for h in url.hosts)
 
 
 # ---- driver knowledge (facts/jdbc.md §0–§12, §14) -------------------------------------------------------------

@@ -24,6 +24,16 @@ class Report:
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (path, why): skipped, not readable as text
     fail_on: str = "warning"  # the --fail-on threshold: formats that pass or fail per finding (JUnit) follow it
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why) of every file found and not linted
+    unjudged: dict[str, int] = field(default_factory=dict)  # why -> JDBC connections JD001/JD002 left alone
+
+    def unjudged_line(self) -> str:
+        """'12 JDBC connections not judged (9 on a loopback host, 3 in a dev/local/test profile file; ...)'."""
+        n = sum(self.unjudged.values())
+        if not n:
+            return ""
+        parts = ", ".join(f"{c} {why}" for why, c in sorted(self.unjudged.items(), key=lambda kv: (-kv[1], kv[0])))
+        return (f"{n} JDBC connection{'s' if n != 1 else ''} not judged for timeouts ({parts}; "
+                "the JD001/JD002 option include-local = true judges them too).")
 
     def count(self) -> dict[str, int]:
         out = {"error": 0, "warning": 0, "note": 0}

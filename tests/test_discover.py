@@ -30,6 +30,12 @@ def test_classify_by_name_and_sniff() -> None:
     assert classify(Path("docker-compose.yml"), b"services:\n  app: {}\n")[0] == "compose"
     assert classify(Path("jdbc.properties"), b"a=b")[0] == "properties"
     assert classify(Path("mbg/generator.properties"), b"jdbc.connectionURL=jdbc:mysql://x")[0] == "skip"
+    # jeecg's code generator reads its own database settings; the running service never does (issue 19)
+    assert classify(Path("src/main/resources/jeecg/jeecg_database.properties"),
+                    b"diver_name=com.mysql.jdbc.Driver\nurl=jdbc:mysql://db:3306/jeecg")[0] == "skip"
+    assert classify(Path("codegen/src/main/resources/db.properties"), b"url=jdbc:mysql://db:3306/x")[0] == "skip"
+    assert classify(Path("src/main/resources/jeecg/application.properties"), b"url=jdbc:mysql://db/x")[0] == \
+        "properties"
     assert classify(Path("res/templates/code.properties"), b"spring.datasource.url=jdbc:mysql://x")[0] == "skip"
 
 

@@ -15,10 +15,12 @@ UNBOUNDED_THREADS = 1_000_000
 
 
 def finding(rule: str, where: Setting | Span, message: str, key: str,
-            related: tuple[Related, ...] = ()) -> Finding:
+            related: tuple[Related, ...] = (), unjudged: str = "") -> Finding:
+    """``unjudged``: not a finding but the record of something the rule's policy leaves alone, and why (the engine
+    counts these for the summary and reports none of them)."""
     span = where.span if isinstance(where, Setting) else where
     assert span is not None
-    return Finding(rule=rule, message=message, span=span, related=related, key=key)
+    return Finding(rule=rule, message=message, span=span, related=related, key=key, unjudged=unjudged)
 
 
 def show(s: Setting, unit: str = "") -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 from cfglint.checks import finding
 from cfglint.findings import Finding, Related
-from cfglint.jdbcurl import JdbcUrl, Timeouts, effective_timeouts, parse_jdbc_url
+from cfglint.jdbcurl import JdbcUrl, Timeouts, effective_timeouts, is_loopback, parse_jdbc_url
 from cfglint.model.datasource import JdbcConnection
 from cfglint.model.module import ModuleModel
 from cfglint.registry import check
@@ -67,6 +67,51 @@ def _analysed(model: ModuleModel) -> list[tuple[JdbcConnection, JdbcUrl, Timeout
     return done  # type: ignore[return-value]
 
 
+# Profiles nobody runs in production: a URL written only in such a file (application-dev.yml, blade-local.yaml,
+# config/test/jdbc.properties) is not judged by JD001/JD002 unless the rule's include-local option is set.
+LOCAL_PROFILES = frozenset({"dev", "develop", "development", "local", "test", "testing"})
+LOOPBACK = "on a loopback host"
+LOCAL_FILE = "in a dev/local/test profile file"
+
+
+# A production profile file is production's configuration, or its template: loopback hosts there are judged.
+PROD_PROFILES = frozenset({"prod", "production", "prd"})
+
+
+def _profile_suffix(path: str) -> str:
+    stem = path.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
+    for sep in ("-", "_", "."):
+        if sep in stem:
+            return stem.rsplit(sep, 1)[1]
+    return ""
+
+
+def _local_file(path: str) -> bool:
+    """application-dev.yml, jdbc_test.properties, or a file in a directory of that name (config/dev/jdbc.properties).
+    Only the file's own directory counts: paths may be absolute, and /home/dev/ says nothing about the file."""
+    if _profile_suffix(path) in LOCAL_PROFILES:
+        return True
+    parts = path.replace("\\", "/").split("/")
+    return len(parts) > 1 and parts[-2].lower() in LOCAL_PROFILES
+
+
+def not_judged(conn: JdbcConnection, url: JdbcUrl) -> str:
+    """Why JD001/JD002 leave this connection alone by default ("" when they judge it). A loopback connect fails
+    at once when nothing listens, and the dead-peer read hang they guard against does not happen on loopback,
+    except in a production profile file (application-prod.yml), which is production's template. A URL whose host
+    is a placeholder (jdbc:mysql://${DB_HOST:localhost}/app?...) is a template every environment
+    shares, parameters included: judged, whatever the host resolves to here."""
+    span = conn.url.span
+    if span is not None and _local_file(span.path):
+        return LOCAL_FILE
+    if is_loopback(url) and (span is None or _profile_suffix(span.path) not in PROD_PROFILES):
+        raw = (conn.url.raw or "").strip()
+        written = parse_jdbc_url(raw) if "${" in raw else None
+        if written is None or written.hosts is not None:
+            return LOOPBACK
+    return ""
+
+
 def _timeouts(model: ModuleModel, conn: JdbcConnection, url: JdbcUrl) -> Timeouts:
     ds = conn.datasource
     props: dict[str, tuple[str, object]] = {}
@@ -100,6 +145,15 @@ def _where(conn: JdbcConnection) -> str:
     return (f" used by {ds.label}" if ds is not None else "") + chain
 
 
+def _druid_unknown(model: ModuleModel, conn: JdbcConnection, what: str) -> str:
+    """On a Druid pool of unknown version: the versions whose own defaults would bound it (druid.md §3a)."""
+    ds = conn.datasource
+    if ds is None or ds.pool != "druid" or model.version("druid") is not None:
+        return ""
+    return (f" The module's Druid version is unknown: Druid 1.2.12–1.2.21 applies its own 10 s {what} by default"
+            f"{' (1.2.15–1.2.16 none)' if what == 'connectTimeout' else ''}, other versions none.")
+
+
 def _short(url: str) -> str:
     base = url.split("?", 1)[0].split(";", 1)[0]
     return base if len(base) <= 80 else base[:77] + "..."
@@ -110,7 +164,7 @@ def _hikari_login_ms(conn: JdbcConnection, vendor: str) -> int | None:
     if ds is None or ds.pool != "hikari" or vendor not in HONOURS_DRIVERMANAGER:
         return None
     s = ds.get("connectiontimeout")
-    ms = s.int_value() if s is not None else 30000
+    ms = s.int_value() if s is not None else ds.wait_default_ms or 30000
     if ms is None or ms <= 0:
         return None
     return max(1, (ms + 500) // 1000) * 1000
@@ -119,7 +173,12 @@ def _hikari_login_ms(conn: JdbcConnection, vendor: str) -> int | None:
 @check("JD001")
 def jd001(model: ModuleModel, options: dict[str, Any]) -> Iterator[Finding]:
     limit_ms = int(float(options.get("max-connect-timeout", 30)) * 1000)
+    local = bool(options.get("include-local", False))
     for conn, url, t in _analysed(model):
+        why = "" if local else not_judged(conn, url)
+        if why:
+            yield finding("JD001", conn.url, f"not judged: {why}", f"{conn.url.key}/connect", unjudged=why)
+            continue
         b = t.connect
         ms = b.ms
         hikari = _hikari_login_ms(conn, url.vendor)
@@ -134,14 +193,20 @@ def jd001(model: ModuleModel, options: dict[str, Any]) -> Iterator[Finding]:
                       f"{vendor} connection {_short(conn.url.value or '')}{_where(conn)} {what}: {b.explanation}. "
                       "When the database host is down or unreachable, each new connection blocks its thread "
                       "until the OS gives up (about 2 minutes per address on Linux) and the pool's waiters pile "
-                      f"up behind it. Fix: {CONNECT_FIX.get(url.vendor, 'set the driver connect timeout')}.",
+                      f"up behind it. Fix: {CONNECT_FIX.get(url.vendor, 'set the driver connect timeout')}."
+                      + _druid_unknown(model, conn, "connectTimeout"),
                       f"{conn.url.key}/connect", _related(conn))
 
 
 @check("JD002")
 def jd002(model: ModuleModel, options: dict[str, Any]) -> Iterator[Finding]:
+    local = bool(options.get("include-local", False))
     for conn, url, t in _analysed(model):
         if t.read.ms is not None and t.read.ms > 0:
+            continue
+        why = "" if local else not_judged(conn, url)
+        if why:
+            yield finding("JD002", conn.url, f"not judged: {why}", f"{conn.url.key}/read", unjudged=why)
             continue
         vendor = VENDOR_NAMES[url.vendor]
         druid = (" or Druid's own socketTimeout property (ms, Druid ≥ 1.2.12)"
@@ -151,7 +216,8 @@ def jd002(model: ModuleModel, options: dict[str, Any]) -> Iterator[Finding]:
                       f"timeout: {t.read.explanation}. A query on a connection whose peer died, or behind a "
                       "firewall that dropped it, blocks the calling thread for hours (until TCP keepalive), "
                       "holding a pooled connection and a request thread. Fix: "
-                      f"{READ_FIX.get(url.vendor, 'set the driver read timeout')}{druid}.",
+                      f"{READ_FIX.get(url.vendor, 'set the driver read timeout')}{druid}."
+                      + _druid_unknown(model, conn, "socketTimeout"),
                       f"{conn.url.key}/read", _related(conn))
 
 

@@ -730,6 +730,9 @@ class Judge:
             return None
         cls = use.element.rsplit(".", 1)[-1]
         consequence = "Spring cannot set it and fails to create the bean (NotWritablePropertyException)"
+        if use.owner.startswith(("spring.shardingsphere.", "sharding.jdbc.")):
+            consequence = (f"ShardingSphere sets only properties {cls} has a setter for and skips this one without "
+                           "a word, so it does nothing")
         if vd.kind == "version":
             return self._finding(use, f"`{use.key}` is not a property of {cls} in {self._version_text(vlib or lib, v)} "
                                       f"({self._change(vd.change)}): {consequence}")

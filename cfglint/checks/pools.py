@@ -80,7 +80,8 @@ def unbounded_pool_wait(model: ModuleModel, options: dict[str, Any]) -> Iterator
         wk, s = got
         pool = POOL_NAMES[ds.pool]
         if s is None:
-            if wk.default_ms is not None and wk.default_ms > 0:
+            default = ds.wait_default_ms if ds.wait_default_ms is not None else wk.default_ms
+            if default is not None and default > 0:
                 continue
             yield finding("DS001", ds.anchor,
                           f"{pool} pool {ds.label} never stops waiting for a free connection: {wk.display} is not "

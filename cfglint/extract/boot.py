@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import weakref
 
 from cfglint.extract import Ctx
@@ -144,7 +145,7 @@ def _dubbo(ctx: Ctx) -> None:
 
 
 def _datasource(ctx: Ctx, pool: str, label: str, settings_from: list[str], url_keys: list[str],
-                anchor_prefixes: list[str]) -> DataSource | None:
+                anchor_prefixes: list[str], wait_default_ms: int | None = None) -> DataSource | None:
     settings: dict[str, Setting] = {}
     anchor = None
     for prefix in settings_from:  # later prefixes override earlier ones
@@ -161,6 +162,9 @@ def _datasource(ctx: Ctx, pool: str, label: str, settings_from: list[str], url_k
             break
     if anchor is None:
         return None
+    for synonym, name in SYNONYMS.get(pool, ()):
+        if synonym in settings and name not in settings:
+            settings[name] = settings[synonym]
     conn = {}
     cp = settings.get("connectionproperties")
     if cp is not None and cp.value:
@@ -175,7 +179,7 @@ def _datasource(ctx: Ctx, pool: str, label: str, settings_from: list[str], url_k
             if pk:
                 conn[pk] = _setting(ctx, pk, key, d)
     return build(DataSource, pool=pool, label=label, anchor=anchor, key=label, settings=settings, url=url,  # type: ignore[arg-type]
-                      connection_properties=conn)
+                      connection_properties=conn, wait_default_ms=wait_default_ms)
 
 
 def _datasources(ctx: Ctx) -> None:
@@ -218,11 +222,103 @@ def _datasources(ctx: Ctx) -> None:
             tdef = space.get_canon(f"{sub}.type", ctx.profile)
             pool = TYPE_TO_POOL.get((tdef.value or "").strip().lower()) if tdef else None
             if pool is None:
-                pool = "druid" if (space.has_prefix(f"{dyn}.druid") or space.has_prefix(f"{sub}.druid")) else "none"
+                # No type: the first creator whose pool is on the classpath, Druid before Hikari
+                # (DynamicDataSourceCreatorAutoConfiguration: DRUID_ORDER 2000, HIKARI_ORDER 3000).
+                if space.has_prefix(f"{dyn}.druid") or space.has_prefix(f"{sub}.druid") or "druid" in model.present:
+                    pool = "druid"
+                elif (space.has_prefix(f"{dyn}.hikari") or space.has_prefix(f"{sub}.hikari")
+                      or "hikari" in model.present):
+                    pool = "hikari"
+                else:
+                    pool = "none"
             prefixes = [f"{dyn}.{pool}", f"{sub}.{pool}"] if pool != "none" else []
             ds = _datasource(ctx, pool, sub, prefixes, [f"{sub}.url"], [sub, *prefixes])
             if ds is not None:
                 model.datasources.append(ds)
+    _sharding(ctx)
+    _jdbc_url_blocks(ctx)
+    _nacos_server(ctx)
+
+
+# ShardingSphere's names for pool properties (infra HikariDataSourcePoolMetaData.buildPropertySynonyms, 5.x): the
+# Proxy's connectionTimeoutMilliseconds is Hikari's connectionTimeout, and so on (canonical names).
+SYNONYMS: dict[str, tuple[tuple[str, str], ...]] = {
+    "hikari": (("connectiontimeoutmilliseconds", "connectiontimeout"), ("idletimeoutmilliseconds", "idletimeout"),
+               ("maxlifetimemilliseconds", "maxlifetime"), ("maxpoolsize", "maximumpoolsize"),
+               ("minpoolsize", "minimumidle")),
+}
+# ShardingSphere-JDBC Spring Boot starters: spring.shardingsphere.datasource.<name>.* (4.x, 5.x) and
+# sharding.jdbc.datasource.<name>.* (3.x); `type` names the pool class, every other key is set on it by reflection.
+SHARDING_PREFIXES = ("spring.shardingsphere.datasource", "sharding.jdbc.datasource")
+# Prefixes whose datasources are recognised elsewhere: a jdbc-url under them is not a DataSourceBuilder block.
+_OWN_URL_PREFIXES = ("spring.datasource.hikari.", "spring.datasource.dynamic.", "spring.datasource.druid.",
+                     "datasources.", *(p + "." for p in SHARDING_PREFIXES))
+_JDBC_URL_BLOCKS: weakref.WeakKeyDictionary[PropertySpace, list[str]] = weakref.WeakKeyDictionary()
+
+
+def _sharding(ctx: Ctx) -> None:
+    """ShardingSphere's own datasources: the Spring Boot starter's spring.shardingsphere.datasource.<name>.*, and
+    the `dataSources:` map of a ShardingSphere-Proxy config-*.yaml (or a ShardingSphere-JDBC driver YAML), where a
+    missing dataSourceClassName means HikariCP (the Proxy's default pool)."""
+    space = ctx.space
+    for base in SHARDING_PREFIXES:
+        if not space.has_prefix(base):
+            continue
+        for name in _groups(ctx, base):
+            sub = f"{base}.{name}"
+            tdef = space.get_canon(f"{sub}.type", ctx.profile)
+            pool = TYPE_TO_POOL.get((tdef.value or "").strip().lower()) if tdef else None
+            ds = _datasource(ctx, pool or "none", sub, [sub], [f"{sub}.url", f"{sub}.jdbcurl"], [sub])
+            if ds is not None and ds.url is not None:
+                ctx.model.datasources.append(ds)
+    if space.has_prefix("datasources") and (space.has_prefix("databasename") or space.has_prefix("schemaname")
+                                             or space.has_prefix("rules")):
+        for name in _groups(ctx, "datasources"):
+            sub = f"datasources.{name}"
+            cdef = space.get_canon(f"{sub}.datasourceclassname", ctx.profile)
+            pool = TYPE_TO_POOL.get((cdef.value or "").strip().lower(), "none") if cdef else "hikari"
+            ds = _datasource(ctx, pool, sub, [sub], [f"{sub}.url", f"{sub}.jdbcurl"], [sub])
+            if ds is not None and ds.url is not None:
+                ctx.model.datasources.append(ds)
+
+
+def _jdbc_url_blocks(ctx: Ctx) -> None:
+    """`<prefix>.jdbc-url` blocks that the application binds with @ConfigurationProperties onto
+    DataSourceBuilder.create().build() (Boot's multi-datasource recipe): HikariCP, the first pool DataSourceBuilder
+    looks for, and the only one with a jdbcUrl property, unless `<prefix>.type` names another."""
+    prefixes = _JDBC_URL_BLOCKS.get(ctx.space)
+    if prefixes is None:
+        prefixes = _JDBC_URL_BLOCKS[ctx.space] = sorted({
+            key[:-len(".jdbcurl")] for key in ctx.space.defs
+            if key.endswith(".jdbcurl") and key.count(".") >= 2 and not key.startswith(_OWN_URL_PREFIXES)})
+    for prefix in prefixes:
+        if ctx.space.get_canon(f"{prefix}.jdbcurl", ctx.profile) is None:
+            continue
+        tdef = ctx.space.get_canon(f"{prefix}.type", ctx.profile)
+        pool = TYPE_TO_POOL.get((tdef.value or "").strip().lower(), "none") if tdef else "hikari"
+        ds = _datasource(ctx, pool, prefix, [prefix], [f"{prefix}.jdbcurl"], [prefix])
+        if ds is not None:
+            ctx.model.datasources.append(ds)
+
+
+# The Nacos server's own database (ExternalDataSourceProperties: db.url.N, db.user.N, db.pool.config.*): a HikariCP
+# pool in jdbcUrl mode whose connectionTimeout defaults to 3 s (DataSourcePoolProperties.DEFAULT_CONNECTION_TIMEOUT).
+NACOS_CONNECTION_TIMEOUT_MS = 3000
+_NACOS_MARKERS = ("db.num", "db.pool.config", "spring.datasource.platform", "spring.sql.init.platform")
+
+
+def _nacos_server(ctx: Ctx) -> None:
+    space = ctx.space
+    if not space.has_prefix("db.url") or not any(space.has_prefix(m) for m in _NACOS_MARKERS):
+        return
+    for key, _d in space.items(ctx.profile, "db.url"):
+        index = key[len("db.url"):]
+        if not re.fullmatch(r"\.\d+|\[\d+\]", index):
+            continue
+        ds = _datasource(ctx, "hikari", f"the Nacos server's {key}", ["db.pool.config"], [key], [],
+                         wait_default_ms=NACOS_CONNECTION_TIMEOUT_MS)
+        if ds is not None:
+            ctx.model.datasources.append(ds)
 
 
 def _task_execution(ctx: Ctx) -> None:

@@ -12,7 +12,7 @@ from cfglint.extract.spring_xml import DUBBO_NS
 from cfglint.loaders import PropsFile
 from cfglint.loaders.xml import XElem, XmlDoc
 from cfglint.model.keys import KeyUse, KeyUses, XmlAttrs
-from cfglint.resolve import PropertySpace, canon
+from cfglint.resolve import Def, PropertySpace, canon
 from cfglint.span import LineIndex, Span
 
 # Canonical prefixes whose keys CF004 judges; nothing else is recorded.
@@ -86,6 +86,10 @@ def _props(ctx: Ctx, uses: KeyUses, texts: dict[str, str]) -> None:
     indexes: dict[int, LineIndex] = {}
     for key, d in ctx.space.items(ctx.profile):
         if not key.startswith(_JUDGED_DOTTED):
+            if key.startswith(_SHARDING_DOTTED) and not (base_done and d.profile is None):
+                use = _sharding_prop(ctx, key, d)
+                if use is not None:
+                    uses.uses.append(use)
             continue
         uses.prop_canons.add(key)
         if base_done and d.profile is None:
@@ -110,6 +114,32 @@ def _props(ctx: Ctx, uses: KeyUses, texts: dict[str, str]) -> None:
             if m and m.group(1).lower().startswith(("druid.", "config.")):
                 owner = d.key[:m.start()].rstrip(".")
                 uses.uses.append(KeyUse("conn-prop", m.group(1), m.group(1), d.value, d.key_span, kind, owner=owner))
+
+
+# ShardingSphere-JDBC's datasource blocks (spring.shardingsphere.datasource.<name>.<property>, 3.x
+# sharding.jdbc.datasource): `type` is the pool class and every other key is set on it through its setter, or
+# skipped without a word when it has none (DataSourcePoolReflection.setField; 4.x DataSourceUtil).
+_SHARDING_DOTTED = ("spring.shardingsphere.datasource.", "sharding.jdbc.datasource.")
+# Set by ShardingSphere itself or named differently per version (5.x maps url to Hikari's jdbcUrl, and the
+# Proxy-style connectionTimeoutMilliseconds ... to Hikari's names: HikariDataSourcePoolMetaData): not judged.
+_SHARDING_CORE = frozenset({"type", "url", "jdbcurl", "username", "password", "driverclassname",
+                            "connectiontimeoutmilliseconds", "idletimeoutmilliseconds", "maxlifetimemilliseconds",
+                            "maxpoolsize", "minpoolsize"})
+
+
+def _sharding_prop(ctx: Ctx, key: str, d: Def) -> KeyUse | None:
+    base = next(p for p in _SHARDING_DOTTED if key.startswith(p))
+    rest = key[len(base):].split(".")
+    if len(rest) != 2 or rest[1] in _SHARDING_CORE:
+        return None
+    tdef = ctx.space.get_canon(f"{base}{rest[0]}.type", ctx.profile)
+    cls = (tdef.value or "").strip() if tdef is not None else ""
+    if cls not in BEAN_CLASSES or "." not in d.key:
+        return None
+    written = d.key.rsplit(".", 1)[1]
+    name = re.sub(r"[-_]([a-zA-Z0-9])", lambda m: m.group(1).upper(), written)  # LOWER_HYPHEN -> lowerCamel
+    return KeyUse("bean-prop", name, name, d.value, d.key_span, _file_kind(d.key_span.path), element=cls,
+                  owner=d.key.rsplit(".", 1)[0])
 
 
 def _entries(value: str, span: Span, text: str | None, kind: str, owner: str, indexes: dict[int, LineIndex],

@@ -24,7 +24,8 @@ def document(report: Report) -> dict[str, Any]:
         "version": SCHEMA_VERSION,
         "tool": {"name": "cfglint", "version": report.tool_version},
         "summary": {"files": report.files_linted, "skipped": report.files_skipped, "errors": c["error"],
-                    "warnings": c["warning"], "notes": c["note"]},
+                    "warnings": c["warning"], "notes": c["note"],
+                    **({"not_judged": dict(sorted(report.unjudged.items()))} if report.unjudged else {})},
         "findings": [
             {
                 "rule": f.rule,

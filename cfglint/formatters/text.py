@@ -124,4 +124,6 @@ def render(report: Report, *, color: bool = False) -> str:
         if groups["unreadable"]:
             parts.append(f"{groups['unreadable']} unreadable")
         out.append(f"{_plural(len(report.skipped), 'file')} skipped ({', '.join(parts)}; --show-skipped lists them).")
+    if report.unjudged:
+        out.append(report.unjudged_line())
     return "\n".join(out) + "\n"

@@ -22,6 +22,9 @@ class DataSource(BaseModel):
     settings: dict[str, Setting]  # canonical (lower-case, no dashes) property name -> Setting
     url: Setting | None = None
     connection_properties: dict[str, Setting] = {}  # driver properties as written (key case kept)
+    # The wait for a free connection when unset, where the framework that builds the pool sets its own (the Nacos
+    # server's Hikari pool: 3000 ms); None: the pool library's default.
+    wait_default_ms: int | None = None
 
     def get(self, name: str) -> Setting | None:
         return self.settings.get(name.lower().replace("-", "").replace("_", ""))
