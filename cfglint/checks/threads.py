@@ -90,7 +90,7 @@ def _dubbo(pool: ThreadPool, s: dict[str, Setting]) -> Iterator[Finding]:
     if kind in UNBOUNDED_DUBBO_POOLS and (threads is None or threads.value in (None, "")):
         assert tp is not None
         yield finding("TP001", tp,
-                      f"Dubbo thread pool of {pool.label} is unbounded: threadpool=\"{kind}\" with no threads "
+                      f"Dubbo thread pool of {pool.label} is unbounded: threadpool {kind} with no threads "
                       f"means a maximum of {INT_MAX} threads (Integer.MAX_VALUE). "
                       "A burst creates threads until the host runs out of memory, and 'Thread pool is "
                       f"EXHAUSTED' never fires. Add {spell(tp, pool, 'threads', '200')} (or a measured maximum) "
