@@ -157,6 +157,8 @@ def _compose(lint_tree, text: str):  # type: ignore[no-untyped-def]
     ("    image: bitnami/redis-sentinel:7.0\n", False),
     ("    image: some/tool:1.0\n", False),
     ("    build: ./order-service\n", True),
+    ("    image: container-registry.oracle.com/graalvm/jdk:21\n", True),
+    ("    image: gvenzl/oracle-xe:18-slim\n", False),
 ])
 def test_ct001_compose_what_runs(lint_tree, service: str, fires: bool) -> None:
     r = _compose(lint_tree, "services:\n  svc:\n" + service)

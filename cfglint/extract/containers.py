@@ -28,7 +28,7 @@ _POD_SPEC = {
 _OTHER = frozenset(  # products that are not JVMs: databases, caches, brokers, web servers, monitoring, front ends
     "mysql mariadb postgres postgresql postgis redis nginx openresty rabbitmq mongo mongodb memcached httpd kibana "
     "grafana prometheus pushgateway alertmanager loki promtail jaeger minio etcd consul apisix envoy traefik haproxy "
-    "caddy mssql oracle opengauss clickhouse influxdb alpine busybox livekit mailhog dashboards db database sql "
+    "caddy mssql xe opengauss clickhouse influxdb alpine busybox livekit mailhog dashboards db database sql "
     "kingbase highgo dm8 oceanbase tidb".split())
 _MIDDLEWARE = frozenset(  # JVM products
     "elasticsearch logstash kafka zookeeper rocketmq nacos seata sentinel skywalking cassandra activemq artemis "
