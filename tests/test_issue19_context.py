@@ -110,6 +110,7 @@ def test_ds002_never_calls_a_timeout_a_protocol_attribute(lint_tree) -> None:
     assert "timeout is set for dubbo.protocol" not in f.message
     assert "Dubbo's default timeout of 1000 ms for calls served over dubbo.protocol" in f.message
     assert "nor on the consumer side" in f.message
+    assert "e.g. `connection-timeout: 500`" in f.message  # the fix in the file's own syntax
 
 
 def test_ds002_names_the_consumer_side_timeout_it_compared_with(lint_tree) -> None:

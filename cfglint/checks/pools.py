@@ -50,6 +50,17 @@ def _wait(ds: DataSource) -> tuple[WaitKey, Setting | None] | None:
     return wk, None
 
 
+def _as_written(s: Setting, value: int) -> str:
+    """``name = value`` the way the setting is written: an XML property, a .properties line, a YAML key."""
+    path = s.span.path.lower() if s.span is not None else ""
+    written = s.source.split(" in ", 1)[0] if " in " in s.source else s.name
+    if path.endswith(".xml"):
+        return f'<property name="{s.name}" value="{value}"/>'
+    if path.endswith((".yml", ".yaml")):
+        return f"`{s.name}: {value}`"
+    return f"{written}={value}" if "." in written and " " not in written else f"{s.name}={value}"
+
+
 def _is_forever(wk: WaitKey, ms: int) -> bool:
     return ms <= 0 if wk.forever_if == "le0" else ms == 0
 
@@ -202,7 +213,7 @@ def pool_wait_exceeds_rpc_timeout(model: ModuleModel, options: dict[str, Any]) -
                       f"Waiting for a pooled connection can outlast the request: {show(s, 'ms')}{times}, which is "
                       f"≥ {timeout_text}. The caller gives up while this provider thread stays blocked on the "
                       "pool, the Dubbo pool fills with such threads and the provider reports 'Thread pool is "
-                      f"EXHAUSTED'. Keep the worst-case wait well below the timeout, e.g. {wk.display}={safe}"
+                      f"EXHAUSTED'. Keep the worst-case wait well below the timeout, e.g. {_as_written(s, safe)}"
                       + (f" ({attempts} × {safe} = {attempts * safe} ms)" if attempts > 1 else "") + ".",
                       f"{ds.key}/{wk.display}",
                       (Related(timeout_span, timeout_text[0].upper() + timeout_text[1:]),))
