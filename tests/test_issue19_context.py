@@ -158,6 +158,8 @@ def _compose(lint_tree, text: str):  # type: ignore[no-untyped-def]
     ("    image: bitnami/redis-sentinel:7.0\n", False),
     ("    image: some/tool:1.0\n", False),
     ("    build: ./order-service\n", True),
+    ("    image: svc-server\n    container_name: svc-server\n", True),  # a local build named after the service
+    ("    image: svc-server:2.1\n    container_name: svc-server\n", False),  # a published, versioned image
     ("    image: container-registry.oracle.com/graalvm/jdk:21\n", True),
     ("    image: gvenzl/oracle-xe:18-slim\n", False),
 ])

@@ -79,6 +79,15 @@ def classify_image(image: str | None) -> Runs:
     return "unknown"
 
 
+def _local_name(image: str, service: str, container: str) -> bool:
+    """`image: yudao-server` on service `yudao-server`: a project-style name (with a dash) in no registry or
+    namespace and without a version tag is an image built on this machine from the repository, not a
+    published product (those are known by name, or published under a namespace with versions)."""
+    name, _, tag = image.partition(":")
+    return ("/" not in name and "-" in name and tag in ("", "latest")
+            and name.lower() in (service.lower(), container.lower()))
+
+
 def _built(names: set[str]) -> Runs:
     """A compose service built from this repository: its own service unless its names say it is a database,
     a web server or a front end (a `db/` context holding the schema, `*-vue`, `*-ui`)."""
@@ -112,7 +121,7 @@ def extract_compose(f: PropsFile, ctx: Ctx) -> None:
         limit = request = None
         jvm: list[tuple[int, Setting]] = []
         java_cmd = built = False
-        image = ""
+        image = cname = ""
         names: set[str] = _tokens(name)
         for e in entries:
             rest = e.key[len(prefix):]
@@ -130,6 +139,7 @@ def extract_compose(f: PropsFile, ctx: Ctx) -> None:
                 image = e.value or ""
             elif rest == "container_name":
                 names |= _tokens(e.value)
+                cname = e.value or ""
             elif rest.startswith("environment."):
                 var = rest.split(".", 1)[1]
                 if var in JVM_ENV:
@@ -142,6 +152,8 @@ def extract_compose(f: PropsFile, ctx: Ctx) -> None:
                 java_cmd = True
                 jvm.append((2, _setting(e, f.path)))
         runs = classify_image(image)
+        if runs == "unknown" and _local_name(image, name, cname):
+            runs = "own"
         if built and runs in ("unknown", "own"):
             runs = _built(names | _tokens(image))
         if runs in ("unknown", "other") and (jvm or java_cmd):
