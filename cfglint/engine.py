@@ -133,7 +133,7 @@ class Engine:
             if k in seen:
                 continue
             seen.add(k)
-            f.severity = self.severity.get(f.rule, f.severity)
+            f.severity = min(self.severity.get(f.rule, f.severity), f.severity)
             f.message = " ".join(f.message.split()) if "\n" not in f.message or f.rule != "CF001" else f.message
             out.append(f)
         if self.settings.inline_suppressions:

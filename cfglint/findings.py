@@ -37,7 +37,9 @@ class Finding:
     rule: str  # rule ID, e.g. "TP001"
     message: str
     span: Span
-    severity: Severity = Severity.WARNING
+    # What the check claims; the engine lowers it to the rule's configured severity, so a check can mark one
+    # finding as minor (a note) but never raise it above what the user chose.
+    severity: Severity = Severity.ERROR
     related: tuple[Related, ...] = ()
     key: str = ""  # normalised key path used in the fingerprint (never a line number)
     fingerprint: str = field(default="")

@@ -189,14 +189,25 @@ def test_dubbo_consumer_alive_is_never_read(lint_tree) -> None:
     ("60s", False), ("61s", True), ("PT2M", True), ("90000", True), ("60", False), ("61500ms", True),
     ("60999ms", False), ("1h", True), ("soon", False)])
 def test_boot_keep_alive_duration(lint_tree, value: str, fires: bool) -> None:
-    yml = f"spring:\n  task:\n    execution:\n      pool:\n        keep-alive: {value}\n"
+    yml = ("spring:\n  task:\n    execution:\n      pool:\n        max-size: 16\n        queue-capacity: 100\n"
+           f"        keep-alive: {value}\n")
     r = lint_tree({"pom.xml": pom(), f"{RES}/application.yml": yml})
     assert bool(found(r, "TP004")) is fires
 
 
 def test_boot_bare_number_message_names_the_unit(lint_tree) -> None:
-    r = lint_tree({"pom.xml": pom(), f"{RES}/application.properties": "spring.task.execution.pool.keep-alive=90000\n"})
+    props = ("spring.task.execution.pool.keep-alive=90000\nspring.task.execution.pool.max-size=16\n"
+             "spring.task.execution.pool.queue-capacity=0\n")
+    r = lint_tree({"pom.xml": pom(), f"{RES}/application.properties": props})
     assert "a bare number is milliseconds: 90 s" in messages(r, "TP004")[0]
+    assert "start at once when the core threads are busy" in messages(r, "TP004")[0]
+
+
+def test_boot_keep_alive_with_the_default_unbounded_queue_never_matters(lint_tree) -> None:
+    """Issue 19: core threads stay anyway; no thread beyond the core size starts while the queue takes every task."""
+    props = "spring.task.execution.pool.keep-alive=10m\nspring.task.execution.pool.max-size=64\n"
+    r = lint_tree({"pom.xml": pom(), f"{RES}/application.properties": props})
+    assert found(r, "TP004") == []
 
 
 def test_boot_keep_alive_without_core_timeout_and_no_queue_never_applies(lint_tree) -> None:
@@ -212,14 +223,23 @@ def test_keepalive_option(lint_tree) -> None:
     assert len(found(lint_tree(files, rules={"TP004": {"max-keepalive": 90}}), "TP004")) == 1
 
 
-def test_spring_keepalive_with_core_timeout(lint_tree) -> None:
+def test_spring_keepalive_with_core_timeout_and_no_surplus_is_quiet(lint_tree) -> None:
+    """Issue 19: allowCoreThreadTimeOut lets core threads go, which they otherwise never do; with the default
+    unbounded queue no thread beyond the core size ever starts, so a long keep-alive holds nothing extra."""
     xml = ('<beans xmlns="http://www.springframework.org/schema/beans">\n'
-           '<bean id="w" class="org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor">\n'
+           '<bean id="w" class="org.springframework.scheduling.concurrent.ThreadPoolExecutorFactoryBean">\n'
            '<property name="corePoolSize" value="10"/>\n'
            '<property name="allowCoreThreadTimeOut" value="true"/>\n'
            '<property name="keepAliveSeconds" value="300"/>\n</bean>\n</beans>\n')
     r = lint_tree({"pom.xml": pom(), f"{RES}/e.xml": xml})
-    assert found(r, "TP004") == [f"{RES}/e.xml:5:42"]
+    assert found(r, "TP004") == []
+    bounded = xml.replace('<property name="keepAliveSeconds"', '<property name="maxPoolSize" value="50"/>\n'
+                          '<property name="queueCapacity" value="100"/>\n<property name="keepAliveSeconds"')
+    r = lint_tree({"pom.xml": pom(), f"{RES}/e.xml": bounded})
+    assert found(r, "TP004") == [f"{RES}/e.xml:7:42"]
+    msg = messages(r, "TP004")[0]
+    assert msg.startswith('ThreadPoolExecutorFactoryBean <bean id="w">'), msg
+    assert "threads beyond the core size (10, up to 50) start once the queue is full (queueCapacity = 100)" in msg
 
 
 # ---- CF002 -------------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from cfglint.findings import Finding, Related
+from cfglint.findings import Finding, Related, Severity
 from cfglint.model.values import Setting
 from cfglint.span import Span
 
@@ -15,12 +15,14 @@ UNBOUNDED_THREADS = 1_000_000
 
 
 def finding(rule: str, where: Setting | Span, message: str, key: str,
-            related: tuple[Related, ...] = (), unjudged: str = "") -> Finding:
-    """``unjudged``: not a finding but the record of something the rule's policy leaves alone, and why (the engine
-    counts these for the summary and reports none of them)."""
+            related: tuple[Related, ...] = (), severity: Severity = Severity.ERROR, unjudged: str = "") -> Finding:
+    """``severity`` lowers this one finding below the rule's configured severity (a note for a minor case); by
+    default the finding takes the rule's. ``unjudged``: not a finding but the record of something the rule's
+    policy leaves alone, and why (the engine counts these for the summary and reports none of them)."""
     span = where.span if isinstance(where, Setting) else where
     assert span is not None
-    return Finding(rule=rule, message=message, span=span, related=related, key=key, unjudged=unjudged)
+    return Finding(rule=rule, message=message, span=span, related=related, key=key, severity=severity,
+                   unjudged=unjudged)
 
 
 def show(s: Setting, unit: str = "") -> str:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from cfglint.checks import finding
-from cfglint.findings import Finding, Related
+from cfglint.findings import Finding, Related, Severity
 from cfglint.model.container import Container
 from cfglint.model.module import ModuleModel
 from cfglint.model.values import Setting
@@ -16,19 +16,24 @@ from cfglint.span import Span
 
 _K8S_QTY = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?(?:[eE][0-9]+)?)\s*(Ki|Mi|Gi|Ti|Pi|Ei|k|K|M|G|T|P|E|m)?\s*$")
 _DOCKER = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([bkmgtBKMGT])?[bB]?\s*$")
-_XMX = re.compile(r"(?:^|\s|\")(-Xmx|-XX:MaxHeapSize=)([0-9]+)([kKmMgGtT]?)\b")
-_PCT = re.compile(r"(?:^|\s|\")-XX:MaxRAMPercentage=([0-9]+(?:\.[0-9]+)?)")
+# An option starts the value, follows whitespace or a quote, or follows the `=` of a list-form
+# environment entry (`- JAVA_OPTS=-Xmx1g`).
+_XMX = re.compile(r"(?:^|[\s\"'=])(-Xmx|-XX:MaxHeapSize=)([0-9]+)([kKmMgGtT]?)\b")
+_PCT = re.compile(r"(?:^|[\s\"'=])-XX:MaxRAMPercentage=([0-9]+(?:\.[0-9]+)?)")
 _BIN = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
 _K8S = {None: 1, "Ki": 1024, "Mi": 1024**2, "Gi": 1024**3, "Ti": 1024**4, "Pi": 1024**5, "Ei": 1024**6,
         "k": 1000, "K": 1000, "M": 1000**2, "G": 1000**3, "T": 1000**4, "P": 1000**5, "E": 1000**6}
 
 
 def memory_bytes(c: Container) -> int | None:
-    s = c.memory_limit
+    return quantity_bytes(c.memory_limit, c.source == "k8s")
+
+
+def quantity_bytes(s: Setting | None, k8s: bool) -> int | None:
     if s is None or not s.value:
         return None
     text = s.value.strip()
-    if c.source == "k8s":
+    if k8s:
         m = _K8S_QTY.match(text)
         if not m:
             return None
@@ -45,27 +50,64 @@ def mib(n: int) -> str:
     return f"{n / 1024**2:,.0f} MiB" if n < 10 * 1024**3 else f"{n / 1024**3:,.1f} GiB"
 
 
+def _size(n: int, k8s: bool) -> str:
+    """A memory quantity in the file's own syntax, rounded up to 256 MiB: 1536Mi / 2Gi, 1536m / 2g."""
+    mib_ = -(-n // (256 * 1024**2)) * 256
+    if mib_ % 1024 == 0:
+        return f"{mib_ // 1024}{'Gi' if k8s else 'g'}"
+    return f"{mib_}{'Mi' if k8s else 'm'}"
+
+
+_RUNS = {"own": "the repository's own JVM service", "jvm": "a JVM", "middleware": "a JVM product"}
+
+
+def _ct001_fix(c: Container) -> str:
+    """A limit that respects what is written: at least the request, room above an -Xmx, and a JVM flag only
+    for a JVM that does not size its heap already."""
+    k8s = c.source == "k8s"
+    want = 1024**3
+    why = ""
+    req = quantity_bytes(c.memory_request, k8s)
+    if req is not None and req > want:
+        want, why = req, f" (at least the {c.memory_request.value} it requests)" if c.memory_request else ""
+    heap, pct, _, written, _ = _heap(c.jvm_options)
+    if heap is not None and heap * 4 // 3 > want:
+        want, why = heap * 4 // 3, f" (room above the {written} heap for metaspace, thread stacks and buffers)"
+    key = "resources.limits.memory" if k8s else "deploy.resources.limits.memory (or mem_limit)"
+    fix = f"Set {key}: {_size(want, k8s)}{why}"
+    if c.runs_jvm and heap is None and pct is None:
+        fix += ", and size the heap from it with -XX:MaxRAMPercentage=75"
+    return fix + "."
+
+
 @check("CT001")
 def container_memory_unlimited(model: ModuleModel, options: dict[str, Any]) -> Iterator[Finding]:
     for c in model.containers:
         if c.memory_limit is not None:
             continue
-        if c.source == "compose" and not (c.runs_jvm or c.built_here):
-            continue  # third-party dev dependencies (databases, brokers) are not this repository's services
-        where = ("mem_limit or deploy.resources.limits.memory" if c.source == "compose"
-                 else "resources.limits.memory; a request is not a limit")
-        fix = ("deploy.resources.limits.memory: 1g (and keep the heap at about 75% of it, "
-               "-XX:MaxRAMPercentage=75)" if c.source == "compose"
-               else "resources.limits.memory: 1Gi (and -XX:MaxRAMPercentage=75 for the JVM)")
-        req = f" It requests {c.memory_request.value} but a request does not cap usage." if c.memory_request else ""
+        if c.source == "compose" and c.runs not in ("own", "jvm", "middleware"):
+            continue  # third-party non-JVM dependencies (a dev MySQL, Redis, nginx) and images we cannot place
         kind = "compose service" if c.source == "compose" else "Kubernetes"
+        what = f" ({_RUNS[c.runs]})" if c.runs in _RUNS else ""
         runaway = ("A runaway JVM (a thread pool creating threads without bound, a growing heap)" if c.runs_jvm
                    else "A runaway process")
+        dropped = c.dropped_limit
+        if dropped is not None and dropped.span is not None and c.duplicate is not None:
+            yield finding("CT001", c.duplicate,
+                          f"{kind} {c.name!r} loses its memory limit {dropped.value}: `resources:` is written twice "
+                          "in the container, and YAML keeps one value per key (most parsers the last, strict ones "
+                          f"reject the file), so the limit on line {dropped.span.line} does not apply. Merge the two "
+                          "into one resources: block.",
+                          f"{c.key}/memory", (Related(dropped.span, f"memory limit {dropped.value}, dropped"),))
+            continue
+        where = ("mem_limit or deploy.resources.limits.memory" if c.source == "compose"
+                 else "resources.limits.memory; a request is not a limit")
+        req = f" It requests {c.memory_request.value} but a request does not cap usage." if c.memory_request else ""
         yield finding("CT001", c.anchor,
-                      f"{kind} {c.name!r} has no memory limit ({where}).{req} {runaway} takes memory from "
+                      f"{kind} {c.name!r}{what} has no memory limit ({where}).{req} {runaway} takes memory from "
                       "everything else on the host until the kernel's OOM killer picks a victim, which can be the "
-                      f"Docker daemon and every container with it. Set {fix}.",
-                      f"{c.key}/memory")
+                      f"Docker daemon and every container with it. {_ct001_fix(c)}",
+                      f"{c.key}/memory", severity=Severity.NOTE if c.runs == "other" else Severity.ERROR)
 
 
 def _heap(options: tuple[Setting, ...]) -> tuple[int | None, float | None, Span | None, str, Setting | None]:

@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from cfglint.checks import finding
-from cfglint.findings import Finding, Related
+from cfglint.findings import Finding, Related, Severity
 from cfglint.model.keys import KeyUse
 from cfglint.model.module import ModuleModel
 from cfglint.registry import check
@@ -250,8 +250,9 @@ class Judge:
             plurals = frozenset(p for p in SHADOWING.values() if any(
                 u.kind == "prop" and u.canon.startswith(f"dubbo.{p}.") and len(tokens(u.canon)) >= 4
                 for u in keys.uses))
+            starter = any(c.startswith("spring.datasource.druid.") for c in self.prop_canons)
             self._facts = (tuple(sorted(self.model.versions.items())), "spring.datasource.jdbcurl" in self.prop_canons,
-                           frozenset(t for t in keys.xml_dubbo if t in SHADOWING), plurals)
+                           frozenset(t for t in keys.xml_dubbo if t in SHADOWING), plurals, starter)
         return self._facts
 
     def ks(self, lib: str, name: str):  # type: ignore[no-untyped-def]
@@ -342,9 +343,10 @@ class Judge:
             return "not in that version"
         return f"{change[0]} in {change[1]}"
 
-    def _finding(self, use: KeyUse, message: str, related: tuple[Related, ...] = ()) -> Finding:
+    def _finding(self, use: KeyUse, message: str, related: tuple[Related, ...] = (),
+                 severity: Severity = Severity.ERROR) -> Finding:
         key = f"{use.kind}/{use.owner + '/' if use.owner else ''}{use.canon}"
-        return finding("CF004", use.span, message, key, related)
+        return finding("CF004", use.span, message, key, related, severity)
 
     # ---- properties and YAML -------------------------------------------------------------------------
 
@@ -429,15 +431,25 @@ class Judge:
                 # (@ConfigurationProperties("spring.datasource") + DataSourceBuilder): flat keys may be bound.
                 return None
             pools = self.ks("spring-boot", "pool-prefixes")
-            if v is None or pools.status("hikari", v) is not True:
+            boot14 = v is not None and pools.status("hikari", v) is True
+            # The Druid starter binds spring.datasource.druid only, whatever the Boot version (druid.md §5).
+            starter = self.module_facts()[4] and bool(self.ks("druid", "bean").by_relaxed(leaf))
+            if not boot14 and not starter:
                 return None  # Boot <= 1.3 binds spring.datasource.* onto the pool; unknown version: cannot tell
             target = self._pool_target(leaf)
             fix = f"write `{target}`" if target else "write it under the pool's own prefix"
+            # Say what DS001 says about the same pool: the wait it meant to bound is unbounded.
+            keeps = "so the pool keeps its default"
+            if leaf in ("maxwait", "maxwaitmillis") and target and target.startswith(
+                    ("spring.datasource.druid.", "spring.datasource.dbcp2.")):
+                keeps = "so the pool keeps its default wait of -1 and waits forever for a free connection (DS001)"
+            if not boot14:
+                return self._finding(use, f"`{use.key}` binds to nothing: the Druid starter binds pool settings only "
+                                          f"under spring.datasource.druid, {keeps}; {fix}")
             return self._finding(use, f"`{use.key}` binds to nothing on Spring Boot {vtext(v)}: since 1.4 Boot binds "
                                       "pool settings only under spring.datasource.hikari/tomcat/dbcp2 (and the "
-                                      "Druid starter under spring.datasource.druid), so the pool keeps its default; "
-                                      f"{fix} (if your own code binds spring.datasource onto a pool bean, list the "
-                                      "key in known-keys)")
+                                      f"Druid starter under spring.datasource.druid), {keeps}; {fix} (if your own "
+                                      "code binds spring.datasource onto a pool bean, list the key in known-keys)")
         return self._boot_full(use, e, w, closed=False)
 
     def _flat_pool_name(self, leaf: str) -> str | None:
@@ -489,6 +501,12 @@ class Judge:
         if vd is None:
             return None
         prefix = ".".join(w[:-1])
+        if nested is None and relaxed(leaf) == "type" and "druid" in (use.value or "druid").lower():
+            # The intent (a Druid pool) is met anyway: the starter creates a DruidDataSource itself.
+            return self._finding(use, f"`{use.key}` binds to nothing: DruidDataSource has no property `type`. It "
+                                      "does no harm, since the Druid starter already creates a DruidDataSource; "
+                                      "remove it (spring.datasource.type is where Boot reads a pool type)",
+                                 severity=Severity.NOTE)
         what = "DruidDataSource" if nested is None else f"the Druid starter's {dashed(w[-2])}"
         if vd.kind == "version":
             return self._finding(use, f"`{use.key}` binds to nothing on Druid {vtext(v or ())}: DruidDataSource has no "

@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from cfglint.checks import finding, show
-from cfglint.findings import Finding, Related
+from cfglint.findings import Finding, Related, Severity
 from cfglint.model.datasource import DataSource
+from cfglint.model.dubbo import DubboTimeout
 from cfglint.model.module import ModuleModel
 from cfglint.model.values import Setting
 from cfglint.registry import check
+from cfglint.resolve import Def
 from cfglint.span import Span
 
 
@@ -46,6 +48,17 @@ def _wait(ds: DataSource) -> tuple[WaitKey, Setting | None] | None:
         if s is not None:
             return wk, s
     return wk, None
+
+
+def _as_written(s: Setting, value: int) -> str:
+    """``name = value`` the way the setting is written: an XML property, a .properties line, a YAML key."""
+    path = s.span.path.lower() if s.span is not None else ""
+    written = s.source.split(" in ", 1)[0] if " in " in s.source else s.name
+    if path.endswith(".xml"):
+        return f'<property name="{s.name}" value="{value}"/>'
+    if path.endswith((".yml", ".yaml")):
+        return f"`{s.name}: {value}`"
+    return f"{written}={value}" if "." in written and " " not in written else f"{s.name}={value}"
 
 
 def _is_forever(wk: WaitKey, ms: int) -> bool:
@@ -83,13 +96,24 @@ def unbounded_pool_wait(model: ModuleModel, options: dict[str, Any]) -> Iterator
             default = ds.wait_default_ms if ds.wait_default_ms is not None else wk.default_ms
             if default is not None and default > 0:
                 continue
+            flat = _flat_wait(model, ds, wk)
+            unset = f"{wk.display} is not set{_profile_note(model)}"
+            fix = f"Set {wk.display} in milliseconds below the caller's timeout, e.g. {wk.display}=1500."
+            related: tuple[Related, ...] = ()
+            if flat is not None:
+                d, binds = flat
+                written = f"`{d.key}` ({d.key_span.path}:{d.key_span.line})"
+                unset = (f"{wk.display} is not set where the pool reads it{_profile_note(model)}: {written} "
+                         + ("binds to nothing (CF004)" if binds == "never" else
+                            "binds only on Spring Boot 1.3 and earlier (the module's Boot version is unknown)"))
+                fix = (f"Move it to {ds.label}.{_dashed(wk.display)}, in milliseconds below the caller's timeout "
+                       "(e.g. 1500).")
+                related = (Related(d.key_span, f"{d.key}: not read by {ds.label}"),)
             yield finding("DS001", ds.anchor,
-                          f"{pool} pool {ds.label} never stops waiting for a free connection: {wk.display} is not "
-                          f"set{_profile_note(model)}, and {pool}'s default ({wk.default_ms}) waits forever. When the "
-                          "pool is exhausted or the database stalls, every request thread parks until the service "
-                          f"itself is exhausted. Set {wk.display} in milliseconds below the caller's timeout, e.g. "
-                          f"{wk.display}=1500.",
-                          f"{ds.key}/{wk.display}")
+                          f"{pool} pool {ds.label} never stops waiting for a free connection: {unset}, and {pool}'s "
+                          f"default ({wk.default_ms}) waits forever. When the pool is exhausted or the database "
+                          f"stalls, every request thread parks until the service itself is exhausted. {fix}",
+                          f"{ds.key}/{wk.display}", related)
             continue
         ms = s.int_value()
         if ms is not None and _is_forever(wk, ms):
@@ -102,32 +126,65 @@ def unbounded_pool_wait(model: ModuleModel, options: dict[str, Any]) -> Iterator
                           f"{ds.key}/{wk.display}")
 
 
+def _dashed(name: str) -> str:
+    return "".join(f"-{c.lower()}" if c.isupper() else c for c in name)
+
+
+def _flat_wait(model: ModuleModel, ds: DataSource, wk: WaitKey) -> tuple[Def, str] | None:
+    """A flat `spring.datasource.maxWait`-style key in effect next to a Boot pool that reads its settings under
+    its own prefix (spring.datasource.druid, .hikari, ...), and whether it can reach that pool: "never" for the
+    Druid starter (it binds spring.datasource.druid only) and on Boot 1.4+ (pool settings only under the pool's
+    prefix), "old-boot" when the Boot version is unknown (1.3 and earlier bound spring.datasource.* onto the
+    pool; spring.md, DataSource binding table)."""
+    if not ds.label.startswith("spring.datasource") or ds.label.startswith("spring.datasource.dynamic"):
+        return None
+    for n in wk.names:
+        c = f"spring.datasource.{n}"
+        if c in model.keys.prop_canons and (d := model.defined.get(c)) is not None:
+            boot = model.version("spring-boot")
+            starter = ds.label.startswith("spring.datasource.druid")
+            return d, "never" if starter or (boot is not None and boot >= (1, 4)) else "old-boot"
+    return None
+
+
 def _profile_note(model: ModuleModel) -> str:
     return f" ({model.context})" if model.context else ""
 
 
+def _consumer_side(t: DubboTimeout) -> bool:
+    return t.level in ("consumer", "reference") or (t.level == "method" and "dubbo:reference" in t.label)
+
+
 def bounding_timeout(model: ModuleModel) -> tuple[int, str, Span] | None:
-    """The Dubbo timeout that bounds a request this module serves: the longest provider-side timeout
-    (method, service, provider level), else Dubbo's default when the module serves Dubbo."""
+    """The Dubbo timeout after which a caller of this module gives up: the longest timeout the module writes.
+    Provider side (method, service, provider) travels to consumers as their default; a consumer-side timeout
+    (`dubbo.consumer.timeout`, `<dubbo:consumer>`, `<dubbo:reference>` and its methods) overrides it from
+    Dubbo 2.7.2 (dubbo.md §2.3), so in a module that serves Dubbo and also writes one, that one may be what gives
+    up. Taking the longest keeps DS002 to waits that outlast every timeout in sight. Without any, Dubbo's
+    default when the module serves Dubbo."""
     best: tuple[int, str, Span] | None = None
     for t in model.timeouts:
-        if t.level not in ("method", "service", "provider") or t.setting.span is None:
+        if t.setting.span is None:
             continue
-        if t.level == "method" and not t.label.endswith(">") and "reference" in t.label:
-            continue
+        consumer = _consumer_side(t)
+        if consumer and not model.serves_dubbo:
+            continue  # a pure consumer's own calls are not the requests its pools serve
         ms = t.setting.int_value()
         if ms is None or ms <= 0:
             continue
         if best is None or ms > best[0]:
-            best = (ms, f"the Dubbo timeout {ms} ms ({t.setting.source})", t.setting.span)
+            side = ("consumer-side timeout, which overrides the provider's from Dubbo 2.7.2" if consumer
+                    else "provider-side timeout, the consumers' default")
+            best = (ms, f"the Dubbo timeout {ms} ms ({t.setting.source}; the {side})", t.setting.span)
     if best is not None or not model.serves_dubbo:
         return best
+    none = "no Dubbo timeout is set: not on the provider, its services or methods, nor on the consumer side"
     for p in model.protocols:
         if p.name in ("dubbo", ""):
-            return 1000, f"Dubbo's default timeout of 1000 ms (no timeout is set for {p.label})", p.span
+            return 1000, f"Dubbo's default timeout of 1000 ms for calls served over {p.label} ({none})", p.span
     for p in model.protocols:
         if p.name in ("tri", "triple"):
-            return 3000, f"Dubbo's default triple timeout of 3000 ms (no timeout is set for {p.label})", p.span
+            return 3000, (f"Dubbo's default triple timeout of 3000 ms for calls served over {p.label} ({none})"), p.span
     return None
 
 
@@ -155,9 +212,9 @@ def pool_wait_exceeds_rpc_timeout(model: ModuleModel, options: dict[str, Any]) -
         times = f" × {attempts} attempts ({why}) = {worst} ms worst case" if attempts > 1 else ""
         yield finding("DS002", s,
                       f"Waiting for a pooled connection can outlast the request: {show(s, 'ms')}{times}, which is "
-                      f"≥ {timeout_text}. The consumer gives up while this provider thread stays blocked on the "
+                      f"≥ {timeout_text}. The caller gives up while this provider thread stays blocked on the "
                       "pool, the Dubbo pool fills with such threads and the provider reports 'Thread pool is "
-                      f"EXHAUSTED'. Keep the worst-case wait well below the timeout, e.g. {wk.display}={safe}"
+                      f"EXHAUSTED'. Keep the worst-case wait well below the timeout, e.g. {_as_written(s, safe)}"
                       + (f" ({attempts} × {safe} = {attempts * safe} ms)" if attempts > 1 else "") + ".",
                       f"{ds.key}/{wk.display}",
                       (Related(timeout_span, timeout_text[0].upper() + timeout_text[1:]),))
@@ -174,6 +231,18 @@ def _int(ds: DataSource, name: str) -> tuple[Setting | None, int | None]:
 def _true(ds: DataSource, name: str) -> Setting | None:
     s = ds.get(name)
     return s if s is not None and (s.value or "").strip().lower() == "true" else None
+
+
+def _abandoned_timeout(ds: DataSource) -> tuple[int | None, str]:
+    """Seconds after which Druid treats a borrowed connection as abandoned, and how to show it: the
+    removeAbandonedTimeoutMillis (ms) or removeAbandonedTimeout (s) setter, else 300 s (druid.md §1)."""
+    ms_s, ms = _int(ds, "removeabandonedtimeoutmillis")
+    if ms_s is not None:
+        return (None if ms is None else ms // 1000), show(ms_s, "ms")
+    s_s, secs = _int(ds, "removeabandonedtimeout")
+    if s_s is not None:
+        return secs, show(s_s, "s")
+    return 300, "removeAbandonedTimeout = 300 s (Druid's default)"
 
 
 def _db(ds: DataSource) -> str:
@@ -242,11 +311,21 @@ def pool_startup_misconfig(model: ModuleModel, options: dict[str, Any]) -> Itera
                           f"{ds.key}/maxIdle")
         ra = _true(ds, "removeabandoned")
         if ra is not None:
-            yield finding("DS003", ra,
-                          f"removeAbandoned=true on {lbl} force-closes connections that are still in use (long "
-                          "transactions, batch jobs) once the timeout passes; Druid warns \"removeAbandoned is true, "
-                          "not use in production\". Use it only to debug leaks, and then with a timeout above 1 h.",
-                          f"{ds.key}/removeAbandoned")
+            secs, judged = _abandoned_timeout(ds)
+            if secs is not None and secs >= 3600:
+                yield finding("DS003", ra,
+                              f"removeAbandoned=true on {lbl} with {judged}: connections held longer than that are "
+                              "force-closed even while still in use, and Druid warns \"removeAbandoned is true, not "
+                              "use in production\". The timeout is already an hour or more, as Druid's maintainers "
+                              "advise for leak hunting; turn it off once the leak is found.",
+                              f"{ds.key}/removeAbandoned", severity=Severity.NOTE)
+            else:
+                yield finding("DS003", ra,
+                              f"removeAbandoned=true on {lbl} with {judged}: connections held longer than that are "
+                              "force-closed even while still in use (long transactions, batch jobs); Druid warns "
+                              "\"removeAbandoned is true, not use in production\". Use it only to debug leaks, and "
+                              "then with removeAbandonedTimeout of at least 3600 (seconds).",
+                              f"{ds.key}/removeAbandoned")
         bre = _true(ds, "breakafteracquirefailure")
         if bre is not None:
             yield finding("DS003", bre,

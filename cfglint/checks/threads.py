@@ -9,13 +9,28 @@ from dataclasses import dataclass
 from typing import Any
 
 from cfglint.checks import INT_MAX, UNBOUNDED_THREADS, finding, show
-from cfglint.findings import Finding
+from cfglint.findings import Finding, Severity
 from cfglint.model.module import ModuleModel
 from cfglint.model.threads import ThreadPool
 from cfglint.model.values import Setting
 from cfglint.registry import check
 
 UNBOUNDED_DUBBO_POOLS = ("cached", "eager")
+
+
+def spell(at: Setting | None, pool: ThreadPool, key: str, value: str) -> str:
+    """``key = value`` in the syntax of the file the pool is written in: an XML attribute, a .properties line,
+    or a YAML key under the pool's prefix."""
+    span = at.span if at is not None and at.span is not None else pool.anchor
+    path = span.path.lower()
+    if path.endswith(".xml"):
+        return f'{key}="{value}"'
+    prefix = pool.label
+    if at is not None and at.span is not None and "." in at.key and not at.key.startswith(("/", "<")):
+        prefix = at.key.rsplit(".", 1)[0]
+    if path.endswith((".yml", ".yaml")):
+        return f"`{key}: {value}` under {prefix}"
+    return f"{prefix}.{key}={value}"
 
 
 def _huge(s: Setting | None) -> bool:
@@ -69,17 +84,17 @@ def _dubbo(pool: ThreadPool, s: dict[str, Setting]) -> Iterator[Finding]:
                       f"Dubbo thread pool of {pool.label} is effectively unbounded: {show(threads)} threads at most. "
                       "Under sustained load it creates threads until the host runs out of memory "
                       "(\"unable to create new native thread\"). Set threads to what the host can run, "
-                      "e.g. threads=\"200\" (Dubbo's fixed default).",
+                      f"e.g. {spell(threads, pool, 'threads', '200')} (Dubbo's fixed default).",
                       f"{pool.key}/threads")
         return
     if kind in UNBOUNDED_DUBBO_POOLS and (threads is None or threads.value in (None, "")):
         assert tp is not None
         yield finding("TP001", tp,
-                      f"Dubbo thread pool of {pool.label} is unbounded: threadpool=\"{kind}\" with no threads "
+                      f"Dubbo thread pool of {pool.label} is unbounded: threadpool {kind} with no threads "
                       f"means a maximum of {INT_MAX} threads (Integer.MAX_VALUE). "
                       "A burst creates threads until the host runs out of memory, and 'Thread pool is "
-                      "EXHAUSTED' never fires. Add threads=\"200\" (or a measured maximum) next to it, "
-                      "or use threadpool=\"fixed\".",
+                      f"EXHAUSTED' never fires. Add {spell(tp, pool, 'threads', '200')} (or a measured maximum) "
+                      f"next to it, or use {spell(tp, pool, 'threadpool', 'fixed')}.",
                       f"{pool.key}/threadpool")
 
 
@@ -112,14 +127,14 @@ def _task(pool: ThreadPool) -> Iterator[Finding]:
         upper = size.value.split("-", 1)[-1].strip()
         if upper.isdigit() and int(upper) >= UNBOUNDED_THREADS:
             yield finding("TP001", size,
-                          f"<task:executor> {pool.label} allows an effectively unbounded number of threads: "
+                          f"{pool.label} allows an effectively unbounded number of threads: "
                           f"{show(size)}. Once the queue is full every task starts a thread until the host runs "
                           "out of memory. Write pool-size=\"8-50\" (core-max) with a bounded queue-capacity.",
                           f"{pool.key}/pool-size")
         return
     if queue is not None and (queue.int_value() or 0) < UNBOUNDED_THREADS:
         yield finding("TP001", queue,
-                      f"<task:executor> {pool.label} sets {show(queue)} but no pool-size, so the maximum is "
+                      f"{pool.label} sets {show(queue)} but no pool-size, so the maximum is "
                       f"{INT_MAX} threads (Integer.MAX_VALUE): when the queue is full, threads are created "
                       "without limit. Add pool-size=\"8-50\".",
                       f"{pool.key}/pool-size")
@@ -209,12 +224,23 @@ class SpringPool:
         return self.queue >= UNBOUNDED_THREADS
 
     def surplus_threads(self) -> bool:
-        """Can idle threads time out at all (so the keep-alive matters)? Unknown counts as yes."""
-        if self.allow_timeout is not False:
-            return True
+        """Can threads beyond the core size ever start (so the keep-alive decides how long the pool keeps its
+        peak)? Only when max > core and the queue refuses tasks (bounded, or 0: a SynchronousQueue). With
+        allowCoreThreadTimeOut the core threads time out too, but without it they would stay for good, so a
+        long keep-alive costs nothing there. Unknown counts as yes."""
         if self.queue_unbounded:
-            return False  # only core threads ever exist, and they never time out
+            return False  # a ThreadPoolExecutor starts threads beyond its core size only when the queue is full
         return not (self.core is not None and self.max is not None and self.max <= self.core)
+
+    def surplus_text(self) -> str:
+        """How the surplus threads come to exist, for the message."""
+        q = self.names["queue"]
+        when = (f"at once when the core threads are busy ({q} = 0, a SynchronousQueue)" if self.queue == 0
+                else f"once the queue is full ({q} = {self.queue})" if self.queue is not None
+                else f"once the queue is full ({q} = {self.queue_s.value if self.queue_s else '?'})")
+        core = "?" if self.core is None else str(self.core)
+        mx = "?" if self.max is None else str(self.max)
+        return f"threads beyond the core size ({core}, up to {mx}) start {when}"
 
 
 def _int(s: Setting | None, default: int) -> int | None:
@@ -241,7 +267,8 @@ def spring_pools(model: ModuleModel) -> Iterator[SpringPool]:
         if pool.kind == "spring-executor":
             keep = pool.get("keepaliveseconds")
             yield SpringPool(
-                pool, f"ThreadPoolTaskExecutor {pool.label}", any(k in pool.settings for k in SIZING),
+                pool, f"{pool.bean_class or 'ThreadPoolTaskExecutor'} {pool.label}",
+                any(k in pool.settings for k in SIZING),
                 _int(pool.get("corepoolsize"), 1), pool.get("corepoolsize"),
                 _int(pool.get("maxpoolsize"), INT_MAX), pool.get("maxpoolsize"),
                 _int(pool.get("queuecapacity"), INT_MAX), pool.get("queuecapacity"),
@@ -296,12 +323,23 @@ def _task_pool(pool: ThreadPool) -> SpringPool:
         else:
             core = mx = None
     return SpringPool(
-        pool, f"<task:executor> {pool.label}", bool(pool.settings), core, size, mx, size,
+        pool, pool.label, bool(pool.settings), core, size, mx, size,
         _int(queue, INT_MAX), queue, allow, keep, _int(keep, 60), show(keep, "s") if keep is not None else "",
         {"core": "pool-size", "max": "pool-size", "queue": "queue-capacity", "keep": "keep-alive"}, error)
 
 
 # ---- TP002 -----------------------------------------------------------------------------------------------
+
+SLIGHTLY = 2  # up to this multiple of max-threads a pool is "a little above the line": a note, not a warning
+
+
+def _slightly(n: int, limit: int) -> bool:
+    return n <= limit * SLIGHTLY
+
+
+def _fixed_note(kind: str) -> str:
+    return (" (a fixed pool: its threads, once started, never exit)" if kind == "fixed" else "")
+
 
 @check("TP002")
 def oversized_thread_pool(model: ModuleModel, options: dict[str, Any]) -> Iterator[Finding]:
@@ -318,14 +356,24 @@ def oversized_thread_pool(model: ModuleModel, options: dict[str, Any]) -> Iterat
             continue
         seen.add(threads.span)
         side = "consumer" if pool.kind == "dubbo-consumer" else "server"
+        n = threads.int_value() or 0
+        if _slightly(n, limit):
+            yield finding("TP002", threads,
+                          f"Dubbo {side} pool of {pool.label} allows {n} threads ({show(threads)}"
+                          f"{_inherited(pool, threads)}), a little above max-threads = {limit}"
+                          f"{_fixed_note(kind)}. Check it against measured concurrency (Dubbo's default is 200); if "
+                          f"{n} is deliberate, raise max-threads for TP002.",
+                          f"{pool.key}/threads", severity=Severity.NOTE)
+            continue
         yield finding("TP002", threads,
-                      f"Dubbo {side} pool of {pool.label} allows {threads.int_value()} threads ({show(threads)}"
-                      f"{_inherited(pool, threads)}), above max-threads = {limit}. Each platform thread reserves a "
-                      "stack (-Xss, 1 MB by default) and native memory; when a dependency slows down, that many "
-                      "requests pile up in one JVM instead of being rejected ('Thread pool is EXHAUSTED') and retried "
-                      "on another provider. The first outage cfglint was written for was a Dubbo pool that grew until "
-                      "the host ran out of memory. Size threads from measured concurrency (Dubbo's default is 200) and "
-                      f"scale out; if {threads.value} is deliberate, raise max-threads for TP002.",
+                      f"Dubbo {side} pool of {pool.label} allows {n} threads ({show(threads)}"
+                      f"{_inherited(pool, threads)}), {n / limit:.0f}× max-threads = {limit}. Each platform "
+                      "thread reserves a stack (-Xss, 1 MB by default) and native memory; when a dependency slows "
+                      "down, that many requests pile up in one JVM instead of being rejected ('Thread pool is "
+                      "EXHAUSTED') and retried on another provider. The first outage cfglint was written for was a "
+                      "Dubbo pool that grew until the host ran out of memory. Size threads from measured concurrency "
+                      f"(Dubbo's default is 200) and scale out; if {threads.value} is deliberate, raise max-threads "
+                      "for TP002.",
                       f"{pool.key}/threads")
     for sp in spring_pools(model):
         if sp.max_s is not None and over(sp.max):
@@ -337,17 +385,24 @@ def oversized_thread_pool(model: ModuleModel, options: dict[str, Any]) -> Iterat
         if s.span in seen:
             continue
         seen.add(s.span)
+        if _slightly(n, limit):
+            yield finding("TP002", s,
+                          f"{sp.what} allows {n} threads ({show(s)}), a little above max-threads = {limit}. Check "
+                          f"{sp.names['max']} against measured concurrency; if {n} is deliberate, raise max-threads "
+                          "for TP002.",
+                          f"{sp.pool.key}/{s.name}", severity=Severity.NOTE)
+            continue
         reach = ""
         if sp.queue_unbounded and s is sp.max_s and sp.core != sp.max and sp.pool.kind != "task-executor":
             reach = (f" With no bounded {sp.names['queue']} the pool stays at its core size today, so this "
                      "maximum takes effect as soon as someone adds a queue bound (see TP003).")
         yield finding("TP002", s,
-                      f"{sp.what} allows {n} threads ({show(s)}), above max-threads = {limit}.{reach} Each platform "
-                      "thread reserves a stack (-Xss, 1 MB by default) and native memory; when the work behind the "
-                      "pool slows down they all fill up at once, which is how a pool takes a host's memory (the first "
-                      f"outage cfglint was written for). Size {sp.names['max']} from measured concurrency, with a "
-                      f"bounded {sp.names['queue']} and a rejection policy; if {n} is deliberate, raise max-threads "
-                      "for TP002.",
+                      f"{sp.what} allows {n} threads ({show(s)}), {n / limit:.0f}× max-threads = {limit}.{reach} "
+                      "Each platform thread reserves a stack (-Xss, 1 MB by default) and native memory; when the "
+                      "work behind the pool slows down they all fill up at once, which is how a pool takes a host's "
+                      f"memory (the first outage cfglint was written for). Size {sp.names['max']} from measured "
+                      f"concurrency, with a bounded {sp.names['queue']} and a rejection policy; if {n} is "
+                      "deliberate, raise max-threads for TP002.",
                       f"{sp.pool.key}/{s.name}")
 
 
@@ -390,7 +445,7 @@ def unbounded_task_queue(model: ModuleModel, options: dict[str, Any]) -> Iterato
                       "fail over while this provider still executes their stale requests, and the backlog grows "
                       f"until the heap is gone (OutOfMemoryError). {single}Remove queues (Dubbo's default 0 rejects "
                       "when every thread is busy, so the consumer retries another provider, as the Dubbo docs "
-                      "advise) or bound it, e.g. queues=\"100\".",
+                      f"advise) or bound it, e.g. {spell(queues, pool, 'queues', '100')}.",
                       f"{pool.key}/queues")
     for sp in spring_pools(model):
         if not sp.configured or sp.startup_error or not sp.queue_unbounded:
@@ -440,17 +495,29 @@ def long_keepalive(model: ModuleModel, options: dict[str, Any]) -> Iterator[Find
             continue  # fixed ignores alive, limited never shrinks, the consumer has no alive (dubbo.md §1.1, §1.4)
         if version is not None and version < ALIVE_KEY and "dubbo:parameter" not in alive.source:
             continue  # no such attribute/property before 2.7.9: binds to nothing (CF004's business)
-        core, threads = s.get("corethreads"), s.get("threads")
+        core, threads, queues = s.get("corethreads"), s.get("threads"), s.get("queues")
         cv = core.int_value() if core is not None else 0
         tv = threads.int_value() if threads is not None else INT_MAX
+        qv = queues.int_value() if queues is not None else 0
+        kind = dubbo_kind(s)
         if cv is not None and tv is not None and cv >= tv:
             continue  # core == max: no surplus thread ever times out
+        if kind == "cached" and qv is not None and (qv < 0 or qv >= UNBOUNDED_THREADS):
+            continue  # an unbounded queue never refuses a task, so the pool never grows past its core size
         seen.add(alive.span)
         secs = ms / 1000
+        mx = "Integer.MAX_VALUE" if tv == INT_MAX else str(tv)
+        if kind == "eager":
+            when = "start whenever every thread is busy (eager creates threads before it queues)"
+        elif not qv:
+            when = "start whenever every thread is busy (queues = 0, a SynchronousQueue)"
+        else:
+            when = f"start once the queue is full (queues = {qv})"
         yield finding("TP004", alive,
                       f"Dubbo thread pool of {pool.label} keeps idle threads {secs:g} s before they exit: "
-                      f"{show(alive, 'ms')}{_inherited(pool, alive)} with threadpool={dubbo_kind(s)}, above "
-                      f"max-keepalive = {limit} s. {KEEPALIVE_DANGER} Write alive=\"{limit * 1000}\" or less "
+                      f"{show(alive, 'ms')}{_inherited(pool, alive)} with threadpool={kind}, above "
+                      f"max-keepalive = {limit} s. Threads beyond corethreads ({cv}, up to {mx}) {when}. "
+                      f"{KEEPALIVE_DANGER} Write {spell(alive, pool, 'alive', str(limit * 1000))} or less "
                       "(milliseconds; Dubbo's default is 60000) and bound threads.",
                       f"{pool.key}/alive")
     for sp in spring_pools(model):
@@ -458,12 +525,12 @@ def long_keepalive(model: ModuleModel, options: dict[str, Any]) -> Iterator[Find
         if keep is None or sp.keep_seconds is None or sp.keep_seconds <= limit or keep.span in seen:
             continue
         if not sp.surplus_threads():
-            continue  # core == max, or an unbounded queue with core threads that never time out
+            continue  # core == max, or an unbounded queue: no thread beyond the core size ever starts
         seen.add(keep.span)
         fix = f"{limit}s" if sp.pool.kind == "boot-task-execution" else f"{limit}"
         unit = "a Duration such as 30s" if sp.pool.kind == "boot-task-execution" else "seconds"
         yield finding("TP004", keep,
                       f"{sp.what} keeps idle threads {sp.keep_seconds} s before they exit: {sp.keep_text}, above "
-                      f"max-keepalive = {limit} s. {KEEPALIVE_DANGER} Write {sp.names['keep']} = {fix} or less "
-                      f"({unit}; Spring's default is 60 s).",
+                      f"max-keepalive = {limit} s. Its {sp.surplus_text()}. {KEEPALIVE_DANGER} Write "
+                      f"{sp.names['keep']} = {fix} or less ({unit}; Spring's default is 60 s).",
                       f"{sp.pool.key}/{sp.names['keep']}")

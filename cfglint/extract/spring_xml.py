@@ -253,7 +253,8 @@ def _executor_bean(e: XElem, cls: str, props: dict[str, Prop], ctx: Ctx, path: s
             continue
         settings[norm(name)] = ctx.setting(name, p.raw, p.span, f'property "{name}" of {label} in {path}',
                                            f"{key}/{name}")
-    return build(ThreadPool, kind="spring-executor", label=label, anchor=e.span, key=key, settings=settings)
+    return build(ThreadPool, kind="spring-executor", label=label, anchor=e.span, key=key, settings=settings,
+                 bean_class=cls.rsplit(".", 1)[-1])
 
 
 def _task_executor(e: XElem, ctx: Ctx, path: str) -> None:

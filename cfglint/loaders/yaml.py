@@ -157,7 +157,7 @@ def load_yaml(path: str, data: bytes) -> PropsFile:
         problem = e.problem or e.context or "invalid YAML"
         if _TEMPLATE.search(text):
             raise LoadError(f"template, skipped (not valid YAML: {problem})", line, col, skipped=True) from None
-        raise LoadError(f"YAML syntax error: {problem}", line, col) from None
+        raise LoadError(f"YAML syntax error: {_tab(text_for_parser, line, col) or problem}", line, col) from None
     except ReaderError as e:  # a character YAML does not allow (control characters, ...): point at it
         line, col = budget.idx.pos(_char_offset(text_for_parser, e.position))
         char = f" (character #x{e.character:04x})" if isinstance(e.character, int) else ""
@@ -201,6 +201,19 @@ def _check_depth(text: str, budget: _Budget) -> None:
                 return
     finally:
         loader.dispose()
+
+
+def _tab(text: str, line: int, col: int) -> str:
+    """A clearer problem when the parser stopped at a tab: YAML indents with spaces only."""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return ""
+    row = lines[line - 1]
+    if col - 1 >= len(row) or row[col - 1] != "\t":
+        return ""
+    if not row[:col - 1].strip():
+        return "tab used for indentation (YAML indents with spaces only); replace the tabs with spaces"
+    return "a tab character where YAML expects a key or value; use spaces"
 
 
 def _char_offset(text: str, offset: int | None) -> int:

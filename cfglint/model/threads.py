@@ -21,6 +21,7 @@ class ThreadPool(BaseModel):
     anchor: Span  # where to point when the decisive value is a default (the element or the key prefix)
     key: str  # fingerprint key path
     settings: dict[str, Setting]  # library keys: threads, threadpool, queues, corethreads, alive, ...
+    bean_class: str = ""  # spring-executor: the bean's class (ThreadPoolTaskExecutor, ThreadPoolExecutorFactoryBean)
 
     def get(self, name: str) -> Setting | None:
         return self.settings.get(name)
