@@ -31,9 +31,8 @@ from cfglint.loaders import PropsFile
 from cfglint.loaders.xml import XmlDoc
 from cfglint.resolve import canon
 
-_BOOT_FILE = re.compile(r"^(?:application|bootstrap)(?:-[^./]+)?\.(?:ya?ml|properties)$", re.I)
+BOOT_FILE = re.compile(r"^(?:application|bootstrap)(?:-[^./]+)?\.(?:ya?ml|properties)$", re.I)
 _PLACEHOLDER = re.compile(r"\$\{([^}:${]+)")
-_DUBBO_NS = frozenset({"http://dubbo.apache.org/schema/dubbo", "http://code.alibabatech.com/schema/dubbo"})
 _PLACEHOLDER_CONFIGURERS = ("PropertyPlaceholderConfigurer", "PropertySourcesPlaceholderConfigurer",
                             "PropertiesFactoryBean", "PropertiesConfigurationFactoryBean")
 # Keys whose values name more property sources of a Boot application (canonical forms).
@@ -158,7 +157,9 @@ def _xml_imports(doc: XmlDoc) -> list[str]:
 
 
 def _declares_dubbo_app(doc: XmlDoc) -> bool:
-    return any(e.local == "application" and e.ns in _DUBBO_NS for e in doc.elements)
+    from cfglint.extract.spring_xml import DUBBO_NS
+
+    return any(e.local == "application" and e.ns in DUBBO_NS for e in doc.elements)
 
 
 def _declares_datasource(doc: XmlDoc) -> bool:
@@ -222,7 +223,7 @@ def plan(props: list[PropsFile], xml: list[XmlDoc], build_text: str | None = Non
     # Spring Boot: Boot-named files grouped by location, plus what they import.
     boot_groups: dict[str, list[PropsFile]] = {}
     for p in props:
-        if p.path not in claimed and _BOOT_FILE.match(p.path.rsplit("/", 1)[-1]):
+        if p.path not in claimed and BOOT_FILE.match(p.path.rsplit("/", 1)[-1]):
             boot_groups.setdefault(_boot_dir(p.path), []).append(p)
     for d, group in boot_groups.items():
         claimed.update(p.path for p in group)

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
+from cfglint.apps import BOOT_FILE
 from cfglint.discover import Module, SourceFile
 
-_BOOT_FILE = re.compile(r"^(?:application|bootstrap)(?:-[^./]+)?\.(?:ya?ml|properties)$", re.I)
 _CONFIG_EXT = (".yml", ".yaml", ".properties")
 _DATA_ID_KEY = re.compile(r"^spring\.(?:config\.import(?:\[\d+\])?|cloud\.nacos\.config\.(?:shareddataids|extconfig"
                           r"\[\d+\]\.dataid|(?:sharedconfigs|extensionconfigs)(?:\[\d+\])?(?:\.dataid)?))$")
@@ -41,7 +41,7 @@ def _service_names(m: Module) -> tuple[set[str], set[str]]:
     names: set[str] = set()
     ids: set[str] = set()
     for f in m.files:
-        if f.test or not _BOOT_FILE.match(f.path.name):
+        if f.test or not BOOT_FILE.match(f.path.name):
             continue
         try:
             data = f.path.read_bytes()[:MAX_READ]
@@ -85,7 +85,7 @@ def link(modules: list[Module]) -> None:
     if not targets:
         return
     for m in modules:
-        if not any(_BOOT_FILE.match(f.path.name) and (m.build_file is not None or "/src/main/" in f.display)
+        if not any(BOOT_FILE.match(f.path.name) and (m.build_file is not None or "/src/main/" in f.display)
                    for f in m.files):
             continue  # a service: Boot files in a build module or a Maven layout (not a config folder itself)
         names, ids = _service_names(m)
