@@ -84,7 +84,7 @@ class Engine:
             return out
         # The same finding from several applications, profiles or variants is reported once; when only profiles
         # or variants produce it (not the base configuration), it names them.
-        seen: dict[tuple[str, Span], tuple[Finding, list[str]]] = {}
+        seen: dict[tuple[str, Span, bool], tuple[Finding, list[str]]] = {}
         for model in models:
             for rid in sorted(self.enabled):
                 fn = CHECKS.get(rid)
@@ -96,7 +96,7 @@ class Engine:
                     span = Span(items[0].file.display, 1, 1, 1, 2)
                     found = [_internal(rid, span, e, debug)]
                 for f in found:
-                    k = (f.rule, f.span)
+                    k = (f.rule, f.span, bool(f.unjudged))  # a record of what was not judged never hides a finding
                     hit = seen.get(k)
                     if hit is None:
                         seen[k] = (f, [model.context])

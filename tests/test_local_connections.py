@@ -258,3 +258,19 @@ def test_local_file_names() -> None:
                  "/home/dev/shop/src/main/resources/application.yml", "test/shop/src/main/resources/app.yml",
                  "src/main/resources/application-sharding.yml", "src/main/resources/latest.properties"):
         assert not _local_file(path), path
+
+
+def test_profile_documents_and_test_modules_follow_the_local_policy(tmp_path: Path) -> None:
+    """A URL only a `test`/`dev` profile document uses is not judged; one the base document uses still is; a module
+    named as a test module (jeecg-cloud-test/...) is not judged; a leading test_ directory says nothing."""
+    yml = ("spring.datasource.url: jdbc:mysql://base-db:3306/app\n---\nspring.config.activate.on-profile: test\n"
+           "spring.datasource.url: jdbc:mysql://test-db:3306/app\n")
+    r = _lint(tmp_path / "a", {"pom.xml": POM, "src/main/resources/application.yml": yml})
+    assert _found(r) == ["JD002 src/main/resources/application.yml:1"]  # Hikari bounds the connect (JD001)
+    assert r.unjudged == {"in a dev/local/test profile": 1}
+    url = "spring.datasource.url: jdbc:mysql://db.internal:3306/app\n"
+    r = _lint(tmp_path / "b", {"shop-test/shop-test-sharding/pom.xml": POM,
+                                "shop-test/shop-test-sharding/src/main/resources/application.yml": url,
+                                "test_scratch/pom.xml": POM, "test_scratch/src/main/resources/application.yml": url})
+    assert _found(r) == ["JD002 test_scratch/src/main/resources/application.yml:1"]
+    assert r.unjudged == {"in a test module": 1}

@@ -4,6 +4,7 @@ this module only decides what to report and where."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -72,6 +73,9 @@ def _analysed(model: ModuleModel) -> list[tuple[JdbcConnection, JdbcUrl, Timeout
 LOCAL_PROFILES = frozenset({"dev", "develop", "development", "local", "test", "testing"})
 LOOPBACK = "on a loopback host"
 LOCAL_FILE = "in a dev/local/test profile file"
+LOCAL_PROFILE = "in a dev/local/test profile"
+TEST_MODULE = "in a test module"
+_TEST_DIR = re.compile(r"[^-_.][-_.]tests?(?:$|[-_.])", re.I)
 
 
 # A production profile file is production's configuration, or its template: loopback hosts there are judged.
@@ -95,7 +99,14 @@ def _local_file(path: str) -> bool:
     return len(parts) > 1 and parts[-2].lower() in LOCAL_PROFILES
 
 
-def not_judged(conn: JdbcConnection, url: JdbcUrl) -> str:
+def _test_module(path: str) -> bool:
+    """A directory of the path is a test module by name: jeecg-cloud-test, order-test-sharding, it_tests ('test' as
+    a later token of a compound name; not 'latest' or 'contest', and not a leading 'test_...', which is how test
+    runners name their scratch directories; src/test is never linted by default anyway)."""
+    return any(_TEST_DIR.search(d) for d in path.replace("\\", "/").split("/")[:-1])
+
+
+def not_judged(conn: JdbcConnection, url: JdbcUrl, profile: str | None = None) -> str:
     """Why JD001/JD002 leave this connection alone by default ("" when they judge it). A loopback connect fails
     at once when nothing listens, and the dead-peer read hang they guard against does not happen on loopback,
     except in a production profile file (application-prod.yml), which is production's template. A URL whose host
@@ -104,6 +115,11 @@ def not_judged(conn: JdbcConnection, url: JdbcUrl) -> str:
     span = conn.url.span
     if span is not None and _local_file(span.path):
         return LOCAL_FILE
+    if profile is not None and profile.lower() in LOCAL_PROFILES:
+        # Only this profile's model gets here with the URL: one the base configuration also uses is judged there.
+        return LOCAL_PROFILE
+    if span is not None and _test_module(span.path):
+        return TEST_MODULE
     if is_loopback(url) and (span is None or _profile_suffix(span.path) not in PROD_PROFILES):
         raw = (conn.url.raw or "").strip()
         written = parse_jdbc_url(raw) if "${" in raw else None
@@ -175,7 +191,7 @@ def jd001(model: ModuleModel, options: dict[str, Any]) -> Iterator[Finding]:
     limit_ms = int(float(options.get("max-connect-timeout", 30)) * 1000)
     local = bool(options.get("include-local", False))
     for conn, url, t in _analysed(model):
-        why = "" if local else not_judged(conn, url)
+        why = "" if local else not_judged(conn, url, model.profile)
         if why:
             yield finding("JD001", conn.url, f"not judged: {why}", f"{conn.url.key}/connect", unjudged=why)
             continue
@@ -204,7 +220,7 @@ def jd002(model: ModuleModel, options: dict[str, Any]) -> Iterator[Finding]:
     for conn, url, t in _analysed(model):
         if t.read.ms is not None and t.read.ms > 0:
             continue
-        why = "" if local else not_judged(conn, url)
+        why = "" if local else not_judged(conn, url, model.profile)
         if why:
             yield finding("JD002", conn.url, f"not judged: {why}", f"{conn.url.key}/read", unjudged=why)
             continue
