@@ -205,7 +205,7 @@ def test_proxy_datasources_need_a_shardingsphere_file(tmp_path: Path) -> None:
             "    connectionTimeoutMilliseconds: 2000\n  ds_1:\n    dataSourceClassName: " \
             "com.alibaba.druid.pool.DruidDataSource\n    url: jdbc:mysql://e:3306/e\n"
     assert _pools(tmp_path / "p", {"conf/config-sharding.yaml": proxy}) == {
-        "datasources.ds0": ("hikari", "jdbc:mysql://d:3306/d"), "datasources.ds1": ("druid", "jdbc:mysql://e:3306/e")}
+        "dataSources.ds_0": ("hikari", "jdbc:mysql://d:3306/d"), "dataSources.ds_1": ("druid", "jdbc:mysql://e:3306/e")}
     # An application's own `dataSources:` map is not ShardingSphere's: no pool is assumed for it.
     own = "dataSources:\n  ds_0:\n    url: jdbc:mysql://d:3306/d\n"
     assert _pools(tmp_path / "o", {"pom.xml": POM, "src/main/resources/application.yml": own}) == {}

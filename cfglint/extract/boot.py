@@ -12,7 +12,7 @@ from cfglint.model.datasource import DataSource
 from cfglint.model.dubbo import DubboProtocol, DubboTimeout
 from cfglint.model.threads import ThreadPool
 from cfglint.model.values import Setting
-from cfglint.resolve import Def, PropertySpace
+from cfglint.resolve import Def, PropertySpace, canon
 
 DUBBO_POOL_KEYS = ("threadpool", "threads", "corethreads", "queues", "alive")
 DRUID_PREFIX = "spring.datasource.druid"
@@ -178,8 +178,22 @@ def _datasource(ctx: Ctx, pool: str, label: str, settings_from: list[str], url_k
             pk = d.key.split("properties", 1)[-1].strip(".[]")
             if pk:
                 conn[pk] = _setting(ctx, pk, key, d)
-    return build(DataSource, pool=pool, label=label, anchor=anchor, key=label, settings=settings, url=url,  # type: ignore[arg-type]
-                      connection_properties=conn, wait_default_ms=wait_default_ms)
+    return build(DataSource, pool=pool, label=_as_written(ctx, label), anchor=anchor, key=label, settings=settings,
+                 url=url, connection_properties=conn, wait_default_ms=wait_default_ms)  # type: ignore[arg-type]
+
+
+def _as_written(ctx: Ctx, prefix: str) -> str:
+    """A canonical prefix as the configuration spells it (``...datasource.ds_master``, not ``...dsmaster``), for
+    messages; the canonical form stays the fingerprint key."""
+    if " " in prefix or "[" in prefix:
+        return prefix
+    n = prefix.count(".") + 1
+    for _key, d in ctx.space.items(ctx.profile, prefix):
+        parts = d.key.split(".")
+        if "[" not in d.key and len(parts) > n and canon(".".join(parts[:n])) == prefix:
+            return ".".join(parts[:n])
+        break
+    return prefix
 
 
 def _datasources(ctx: Ctx) -> None:
