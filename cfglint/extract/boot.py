@@ -13,6 +13,7 @@ from cfglint.model.dubbo import DubboProtocol, DubboTimeout
 from cfglint.model.threads import ThreadPool
 from cfglint.model.values import Setting
 from cfglint.resolve import Def, PropertySpace, canon
+from cfglint.span import Span
 
 DUBBO_POOL_KEYS = ("threadpool", "threads", "corethreads", "queues", "alive")
 DRUID_PREFIX = "spring.datasource.druid"
@@ -123,7 +124,8 @@ def _dubbo(ctx: Ctx) -> None:
             model.serves_dubbo = True
             name_def = kids.get("name")
             pname = name_def[1].value if name_def else prefix.rsplit(".", 1)[-1] if "protocols" in prefix else "dubbo"
-            model.protocols.append(build(DubboProtocol, name=pname or "dubbo", label=prefix, span=anchor))
+            where = name_def[1].key_span if name_def else _block_key(ctx, kids) or anchor
+            model.protocols.append(build(DubboProtocol, name=pname or "dubbo", label=prefix, span=where))
         if kind == "dubbo-provider":
             model.serves_dubbo = True
         model.pools.append(build(ThreadPool, kind=kind, label=prefix, anchor=anchor, key=prefix,
@@ -142,6 +144,18 @@ def _dubbo(ctx: Ctx) -> None:
                                                    setting=_setting(ctx, "timeout", key, d)))
     if space.has_prefix("dubbo.scan"):  # @DubboService classes are scanned: the module is a provider
         model.serves_dubbo = True
+
+
+def _block_key(ctx: Ctx, kids: dict[str, tuple[str, Def]]) -> Span | None:
+    """Where a YAML block is declared (``protocol:``), from one of its keys: the declaration of the block, not
+    whichever of its keys comes first (a protocol is not its ``port``)."""
+    for _full, d in kids.values():
+        parent = d.key.rsplit(".", 1)[0] if "." in d.key else ""
+        for f in ctx.space.files:
+            if f.path == d.key_span.path and parent in f.parents:
+                return f.parents[parent]
+        return None
+    return None
 
 
 def _datasource(ctx: Ctx, pool: str, label: str, settings_from: list[str], url_keys: list[str],
