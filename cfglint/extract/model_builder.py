@@ -32,6 +32,7 @@ def build_models(module: Module, items: list, versions: dict[str, tuple[int, ...
     space = PropertySpace(props, shared_props)
     index = collect_beans(xml_docs)
     urls = xml_urls(xml_docs)
+    java_docs = [i.node for i in items if i.file.kind == "java" and i.node is not None]  # Java front end (issue 18)
     root = items[0].file.display.rsplit("/", 1)[0] if items else "."
     models = []
     base_xml: _XmlPart | None = None
@@ -49,6 +50,11 @@ def build_models(module: Module, items: list, versions: dict[str, tuple[int, ...
                 reads, space.reads = space.reads, None
             if profile is None:
                 base_xml = _XmlPart.take(ctx, reads or set())
+        if java_docs:  # Java front end (issue 18): before connections, which join the datasources' URLs
+            from cfglint.extract.java import extract_java
+
+            for jdoc in java_docs:
+                extract_java(jdoc, ctx)
         extract_boot(ctx)
         extract_connections(ctx, urls)
         extract_keys(ctx, xml_docs)

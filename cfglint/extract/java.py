@@ -1,0 +1,256 @@
+"""Java sources -> the typed model: executors built in code, connection pools built with setters, Dubbo
+annotations and Dubbo config objects. Values the file decides are literal settings at the argument; ``@Value``
+placeholders resolve through the module's PropertySpace under the profile. A value neither gives is unknown
+(``value=None``), which no check judges."""
+
+from __future__ import annotations
+
+from cfglint.extract import Ctx, norm
+from cfglint.extract.spring_xml import split_connection_properties
+from cfglint.loaders.java import JAnnotation, JavaDoc, JCreation, JValue
+from cfglint.model.construct import build
+from cfglint.model.datasource import DataSource
+from cfglint.model.dubbo import DubboProtocol, DubboTimeout
+from cfglint.model.threads import ThreadPool
+from cfglint.model.values import Setting
+from cfglint.span import Span
+
+INT_MAX = "2147483647"
+DS_POOLS = {"DruidDataSource": "druid", "DruidXADataSource": "druid", "HikariDataSource": "hikari",
+            "HikariConfig": "hikari", "ComboPooledDataSource": "c3p0"}
+URL_PROPS = ("url", "jdbcurl")
+CONN_PROPS = ("connectproperties", "datasourceproperties", "properties")  # Properties objects: unknown content
+# Dubbo's CommonConstants names for protocols; another expression leaves the protocol unknown ('?').
+_PROTOCOL_CONSTANTS = {"DUBBO": "dubbo", "DUBBO_PROTOCOL": "dubbo", "TRIPLE": "tri", "TRI_PROTOCOL": "tri"}
+DUBBO_POOL_PROPS = {"threads": "threads", "threadpool": "threadpool", "queues": "queues",
+                    "corethreads": "corethreads", "alive": "alive"}
+
+
+def extract_java(doc: JavaDoc, ctx: Ctx) -> None:
+    for c in doc.creations:
+        if c.type in ("ThreadPoolExecutor", "ScheduledThreadPoolExecutor") or c.type.startswith("Executors."):
+            _executor(doc, c, ctx)
+        elif c.type in ("ThreadPoolTaskExecutor", "ThreadPoolExecutorFactoryBean"):
+            _task_executor(doc, c, ctx)
+        elif c.type in DS_POOLS or c.type == "BasicDataSource":
+            _datasource(doc, c, ctx)
+        elif c.type in ("ProtocolConfig", "ProviderConfig", "ConsumerConfig"):
+            _dubbo_config(doc, c, ctx)
+    for a in doc.annotations:
+        _dubbo_annotation(doc, a, ctx)
+
+
+def java_setting(ctx: Ctx, name: str, v: JValue, source: str, key: str) -> Setting:
+    """A Setting from a Java value. Literal: at the expression, with how the file gives it (a constant, a final
+    local) in the chain. Placeholder: resolved like config, pointing where the decisive text is written. An
+    unresolved placeholder is unknown, not CF002: its value may come from another module or a config center."""
+    chain = (v.via,) if v.via else ()
+    if v.placeholder is None:
+        return build(Setting, name=name, value=v.value, raw=v.text, span=v.span, origin="explicit", source=source,
+                     chain=chain, key=key)
+    r = ctx.space.resolve(v.placeholder, v.ph_span or v.span, ctx.profile)
+    value = r.value.strip() if isinstance(r.value, str) else None
+    if value is not None and "${" in value:
+        value = None
+    span = r.span if r.defs or r.used_default else v.span
+    return build(Setting, name=name, value=value, raw=v.placeholder, span=span,
+                 origin="placeholder-default" if r.used_default else "explicit", source=source,
+                 chain=(*chain, *r.chain, f"used as {v.text} at {v.span.path.rsplit('/', 1)[-1]}:{v.span.line}"),
+                 key=key)
+
+
+def _file(doc: JavaDoc) -> str:
+    return doc.path.rsplit("/", 1)[-1]
+
+
+def _key(doc: JavaDoc, c: JCreation) -> str:
+    where = ".".join(x for x in (c.cls, c.method) if x)
+    return f"{doc.path}#{where}/{c.type}[{c.ordinal}]"
+
+
+def _label(doc: JavaDoc, c: JCreation, kind: bool = True) -> str:
+    """'new ThreadPoolExecutor(...) 'pool' at Pools.java:12'; without ``kind`` when the message names the type."""
+    if not kind:
+        return f"'{c.name}' at {_file(doc)}:{c.span.line}" if c.name else f"at {_file(doc)}:{c.span.line}"
+    what = c.type + "(...)" if c.type.startswith("Executors.") else f"new {c.type}(...)"
+    name = f" '{c.name}'" if c.name else ""
+    return f"{what}{name} at {_file(doc)}:{c.span.line}"
+
+
+def _fixed(name: str, value: str, span: Span, source: str, key: str, raw: str) -> Setting:
+    """A value the factory method or class implies (newCachedThreadPool's Integer.MAX_VALUE): at the call."""
+    return build(Setting, name=name, value=value, raw=raw, span=span, origin="explicit", source=source, chain=(),
+                 key=key)
+
+
+# ---- executors -------------------------------------------------------------------------------------------
+
+def _executor(doc: JavaDoc, c: JCreation, ctx: Ctx) -> None:
+    if c.oneshot:
+        return  # Executors.newFixedThreadPool(1).submit(task): one task, nothing ever waits or piles up
+    label = _label(doc, c)
+    key = _key(doc, c)
+    src = f"{{}} of {label.split(' at ')[0]} in {doc.path}"
+    s: dict[str, Setting] = {}
+
+    def arg(i: int, canon: str, name: str) -> None:
+        if i < len(c.args):
+            s[canon] = java_setting(ctx, name, c.args[i], src.format(name), f"{key}/{name}")
+
+    def implied(canon: str, name: str, value: str, why: str) -> None:
+        s[canon] = _fixed(name, value, c.span, f"{why} ({c.type}() in {doc.path})", f"{key}/{name}", why)
+
+    t = c.type
+    if t == "ThreadPoolExecutor":
+        if len(c.args) < 5:
+            return
+        arg(0, "corepoolsize", "corePoolSize")
+        arg(1, "maxpoolsize", "maximumPoolSize")
+        arg(2, "keepalive", "keepAliveTime")
+        arg(3, "keepaliveunit", "unit")
+        q = c.args[4]
+        qs = java_setting(ctx, "workQueue", q, src.format("workQueue"), f"{key}/workQueue")
+        if not q.queue and q.placeholder is None:
+            qs = qs.model_copy(update={"value": None})  # a queue built elsewhere: its capacity is unknown
+        s["queuecapacity"] = qs
+        if q.queue:
+            s["queuetype"] = _fixed("queueType", q.queue, q.span, src.format("workQueue"), f"{key}/queueType", q.queue)
+    elif t == "ScheduledThreadPoolExecutor":
+        arg(0, "corepoolsize", "corePoolSize")
+        implied("scheduled", "scheduled", "true", "a ScheduledThreadPoolExecutor")
+    elif t in ("Executors.newFixedThreadPool",):
+        arg(0, "corepoolsize", "nThreads")
+        arg(0, "maxpoolsize", "nThreads")
+        implied("queuecapacity", "workQueue", INT_MAX, "newFixedThreadPool's LinkedBlockingQueue with no capacity")
+        implied("queuetype", "queueType", "LinkedBlockingQueue", "newFixedThreadPool")
+    elif t == "Executors.newSingleThreadExecutor":
+        implied("corepoolsize", "corePoolSize", "1", "newSingleThreadExecutor")
+        implied("maxpoolsize", "maximumPoolSize", "1", "newSingleThreadExecutor")
+        implied("queuecapacity", "workQueue", INT_MAX,
+                "newSingleThreadExecutor's LinkedBlockingQueue with no capacity")
+        implied("queuetype", "queueType", "LinkedBlockingQueue", "newSingleThreadExecutor")
+    elif t == "Executors.newCachedThreadPool":
+        implied("corepoolsize", "corePoolSize", "0", "newCachedThreadPool")
+        implied("maxpoolsize", "maximumPoolSize", INT_MAX, "newCachedThreadPool: Integer.MAX_VALUE")
+        implied("queuecapacity", "workQueue", "0", "newCachedThreadPool's SynchronousQueue")
+        implied("queuetype", "queueType", "SynchronousQueue", "newCachedThreadPool")
+        implied("keepalive", "keepAliveTime", "60", "newCachedThreadPool")
+        implied("keepaliveunit", "unit", "SECONDS", "newCachedThreadPool")
+    elif t in ("Executors.newScheduledThreadPool", "Executors.newSingleThreadScheduledExecutor"):
+        if c.args:
+            arg(0, "corepoolsize", "corePoolSize")
+        else:
+            implied("corepoolsize", "corePoolSize", "1", t)
+        implied("scheduled", "scheduled", "true", "a ScheduledThreadPoolExecutor")
+    else:
+        return  # newWorkStealingPool: a ForkJoinPool, sized by parallelism, not a ThreadPoolExecutor
+    for prop, v in c.setters.items():  # executor.setMaximumPoolSize(...) after construction
+        canon = {"corePoolSize": "corepoolsize", "maximumPoolSize": "maxpoolsize"}.get(prop)
+        if canon is not None:
+            s[canon] = java_setting(ctx, prop, v, f"set{prop[0].upper()}{prop[1:]}(...) on {label} in {doc.path}",
+                                    f"{key}/{prop}")
+    allow = c.calls.get("allowCoreThreadTimeOut")
+    if allow is not None:
+        s["allowcorethreadtimeout"] = java_setting(ctx, "allowCoreThreadTimeOut", allow,
+                                                   f"allowCoreThreadTimeOut(...) on {label} in {doc.path}",
+                                                   f"{key}/allowCoreThreadTimeOut")
+    ctx.model.pools.append(build(ThreadPool, kind="java-executor", label=label, anchor=c.span, key=key, settings=s))
+
+
+def _task_executor(doc: JavaDoc, c: JCreation, ctx: Ctx) -> None:
+    if c.opaque or c.bound_prefix is not None:
+        return  # configured by code we do not follow, or bound from properties
+    label = _label(doc, c, kind=False)
+    key = _key(doc, c)
+    s = {norm(prop): java_setting(ctx, prop, v, f"set{prop[0].upper()}{prop[1:]}(...) on {label} in {doc.path}",
+                                  f"{key}/{prop}")
+         for prop, v in c.setters.items()}
+    ctx.model.pools.append(build(ThreadPool, kind="spring-executor", label=label, anchor=c.span, key=key,
+                                 settings=s))
+
+
+# ---- connection pools ------------------------------------------------------------------------------------
+
+def _datasource(doc: JavaDoc, c: JCreation, ctx: Ctx) -> None:
+    if c.bound_prefix is not None or c.opaque:
+        return  # @ConfigurationProperties binds it from property files: the values live there, not here
+    if c.type == "BasicDataSource":
+        pool = "dbcp2" if "dbcp2" in c.imports or not c.imports else "dbcp"
+    else:
+        pool = DS_POOLS[c.type]
+    if c.type == "HikariDataSource" and c.args:
+        return  # new HikariDataSource(config): the HikariConfig carries the settings
+    label = _label(doc, c)
+    key = _key(doc, c)
+    settings: dict[str, Setting] = {}
+    conn: dict[str, Setting] = {}
+    url = None
+    for prop, v in c.setters.items():
+        n = norm(prop)
+        if n in CONN_PROPS:
+            return  # driver properties from a Properties object: the connection's timeouts are not all here
+        s = java_setting(ctx, prop, v, f"set{prop[0].upper()}{prop[1:]}(...) on {label} in {doc.path}",
+                         f"{key}/{prop}")
+        settings[n] = s
+        if n in URL_PROPS:
+            url = s
+        if n == "connectionproperties":
+            if s.value is None:
+                return
+            conn.update(split_connection_properties(s, label))
+    for call, v in c.calls.items():
+        if call.startswith(("addDataSourceProperty:", "addConnectionProperty:")):
+            k = call.split(":", 1)[1]
+            conn[k] = java_setting(ctx, k, v, f"{call.split(':')[0]}(\"{k}\", ...) on {label} in {doc.path}",
+                                   f"{key}/{k}")
+    if url is not None and url.value is None:
+        url = None  # a URL computed at run time: no connection to judge
+    ctx.model.datasources.append(build(DataSource, pool=pool, label=label, anchor=c.span, key=key,
+                                       settings=settings, url=url, connection_properties=conn))
+
+
+# ---- Dubbo -----------------------------------------------------------------------------------------------
+
+def _dubbo_config(doc: JavaDoc, c: JCreation, ctx: Ctx) -> None:
+    model = ctx.model
+    label = _label(doc, c)
+    key = _key(doc, c)
+    s = {DUBBO_POOL_PROPS[prop.lower()]: java_setting(ctx, prop.lower(), v, f"set{prop[0].upper()}{prop[1:]}(...) "
+                                                      f"on {label} in {doc.path}", f"{key}/{prop}")
+         for prop, v in c.setters.items() if prop.lower() in DUBBO_POOL_PROPS}
+    if c.type == "ProtocolConfig":
+        name_v = c.setters.get("name") or (c.args[0] if c.args else None)
+        pname = "dubbo" if name_v is None else name_v.value or _PROTOCOL_CONSTANTS.get(name_v.text.rsplit(".", 1)[-1],
+                                                                                      "?")
+        model.protocols.append(build(DubboProtocol, name=pname, label=label, span=c.span))
+        model.serves_dubbo = True
+        model.pools.append(build(ThreadPool, kind="dubbo-protocol", label=label, anchor=c.span, key=key,
+                                 settings=s))
+        return
+    provider = c.type == "ProviderConfig"
+    if provider:
+        model.serves_dubbo = True
+    if s:
+        model.pools.append(build(ThreadPool, kind="dubbo-provider" if provider else "dubbo-consumer", label=label,
+                                 anchor=c.span, key=key, settings=s))
+    t = c.setters.get("timeout")
+    if t is not None:
+        st = java_setting(ctx, "timeout", t, f"setTimeout(...) on {label} in {doc.path}", f"{key}/timeout")
+        if (st.int_value() or 0) > 0:
+            model.timeouts.append(build(DubboTimeout, level="provider" if provider else "consumer", label=label,
+                                        setting=st))
+
+
+def _dubbo_annotation(doc: JavaDoc, a: JAnnotation, ctx: Ctx) -> None:
+    service = a.name in ("DubboService", "Service")
+    if service:
+        ctx.model.serves_dubbo = True
+    t = a.attrs.get("timeout")
+    if t is None:
+        return
+    label = f"@{a.name} on {a.target} ({_file(doc)})"
+    s = java_setting(ctx, "timeout", t, f"timeout of {label} in {doc.path}", f"{doc.path}#{a.target}/@{a.name}/timeout")
+    # Annotation defaults (0 before 3.0, -1 since) are dropped by Dubbo: only a positive timeout is a setting.
+    if (s.int_value() or 0) > 0:
+        ctx.model.timeouts.append(build(DubboTimeout, level="service" if service else "reference", label=label,
+                                        setting=s))

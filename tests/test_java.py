@@ -1,0 +1,320 @@
+"""The Java front end: discovery, the tree-sitter loader (positions in characters, bad bytes), the values it
+evaluates, and what the rules make of pools, datasources and Dubbo annotations written in code."""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cfglint.loaders import LoadError
+from cfglint.loaders.java import load_java
+from tests.conftest import run_lint, write_tree
+
+POM = "<project/>"
+JAVA = "src/main/java/com/acme/Pools.java"
+
+
+def java(body: str, imports: str = "import java.util.concurrent.*;\n") -> str:
+    return f"package com.acme;\n\n{imports}\npublic class Pools {{\n{body}\n}}\n"
+
+
+def found(tmp_path: Path, files: dict[str, str], rule: str | None = None, **settings: object) -> list[str]:
+    write_tree(tmp_path, {"pom.xml": POM, **files})
+    report = run_lint(tmp_path, **settings)
+    return [f"{f.rule} {f.span.path}:{f.span.line}:{f.span.col}-{f.span.end_col}" for f in report.findings
+            if rule is None or f.rule == rule]
+
+
+def messages(tmp_path: Path, files: dict[str, str], rule: str) -> list[str]:
+    write_tree(tmp_path, {"pom.xml": POM, **files})
+    return [f.message for f in run_lint(tmp_path).findings if f.rule == rule]
+
+
+# ---- loader --------------------------------------------------------------------------------------------
+
+def test_columns_are_characters_not_bytes() -> None:
+    src = ("class A {\n  void f() {\n    /* 线程池 */ Object e = new ThreadPoolExecutor(8, Integer.MAX_VALUE, 60,"
+           " TimeUnit.SECONDS, new SynchronousQueue<>());\n  }\n}\n")
+    doc = load_java("A.java", src.encode("utf-8"))
+    (c,) = doc.creations
+    mx = c.args[1]
+    line = src.split("\n")[2]
+    assert (mx.span.line, mx.span.col, mx.span.end_col) == (3, line.index("Integer") + 1,
+                                                          line.index("Integer") + 1 + len("Integer.MAX_VALUE"))
+    assert mx.value == "2147483647"
+
+
+def test_gb18030_source_is_decoded_and_positioned() -> None:
+    src = "class A {\n  // 线程池\n  Object e = Executors.newFixedThreadPool(4); // 注释\n}\n"
+    doc = load_java("A.java", src.encode("gb18030"))
+    (c,) = doc.creations
+    assert c.type == "Executors.newFixedThreadPool"
+    assert (c.args[0].span.line, c.args[0].span.col) == (3, src.split("\n")[2].index("4") + 1)
+
+
+@pytest.mark.parametrize("data", [
+    b"", b"\x00\x01\x02ThreadPoolExecutor\x00", b"\xff\xfe\xfd ThreadPoolExecutor(((((",
+    b"class { new ThreadPoolExecutor(1, 2, 3, , , ) ;;; }} }",
+    b"class A { int x = " + b"1 + " * 20000 + b"1; Object p = new ThreadPoolExecutor(x, x, 1, null, null); }",
+    b"class A { Object o = new ThreadPoolExecutor(" + b"(" * 3000 + b"1" + b")" * 3000 + b"); }",
+])
+def test_bad_input_never_raises_anything_but_load_error(data: bytes) -> None:
+    with contextlib.suppress(LoadError):
+        load_java("A.java", data)
+
+
+def test_files_without_constructs_of_interest_are_skipped() -> None:
+    with pytest.raises(LoadError) as e:
+        load_java("A.java", b"class A { void f() { System.out.println(1); } }")
+    assert e.value.skipped
+
+
+def test_values_constants_arithmetic_locals_and_unknowns() -> None:
+    src = java("""
+    private static final int CORE = 4;
+    private static final int MAX = CORE * 2 + 1;
+    private final int notFinalEnough;
+    private int mutable = 5;
+    void f(int param) {
+        int local = 16;
+        int changed = 1;
+        changed = 2;
+        int cpu = Runtime.getRuntime().availableProcessors();
+        new ThreadPoolExecutor(CORE, MAX, local, TimeUnit.SECONDS, new LinkedBlockingQueue<>(MAX - 1));
+        new ThreadPoolExecutor(mutable, changed, cpu * 2, TimeUnit.SECONDS, new ArrayBlockingQueue<>(param));
+        new ThreadPoolExecutor(0x10, 1_000, 60L, SECONDS, queue);
+    }""")
+    doc = load_java("Pools.java", src.encode())
+    a, b, c = doc.creations
+    assert [v.value for v in a.args] == ["4", "9", "16", "SECONDS", "8"]
+    assert "static final field MAX = 9" in a.args[1].via
+    assert [v.value for v in b.args] == [None, None, None, "SECONDS", None]
+    assert [v.value for v in c.args[:3]] == ["16", "1000", "60"]
+    assert c.args[4].value is None and not c.args[4].queue
+
+
+def test_value_placeholders_on_fields_and_parameters() -> None:
+    src = java("""
+    @Value("${pool.core:8}")
+    private int core;
+    @Bean
+    public Executor executor(@Value("${pool.max}") int max) {
+        return new ThreadPoolExecutor(core, max, 60, TimeUnit.SECONDS, new SynchronousQueue<>());
+    }""")
+    (c,) = load_java("Pools.java", src.encode()).creations
+    assert c.bean and c.method == "executor"
+    assert (c.args[0].placeholder, c.args[1].placeholder) == ("${pool.core:8}", "${pool.max}")
+    ph = c.args[0].ph_span
+    assert ph is not None and src.split("\n")[ph.line - 1][ph.col - 1:ph.end_col - 1] == "${pool.core:8}"
+
+
+# ---- discovery and laziness --------------------------------------------------------------------------------
+
+def test_only_main_java_sources_are_linted(tmp_path: Path) -> None:
+    body = java("static final Object P = Executors.newCachedThreadPool();")
+    got = found(tmp_path, {JAVA: body, "src/test/java/com/acme/Pools.java": body, "tools/Gen.java": body,
+                           "src/main/java/com/acme/Plain.java": "class Plain {}"}, **{"include-tests": True})
+    assert got == [f"TP001 {JAVA}:6:25-54"]
+
+
+def test_java_skipped_reasons_and_counts(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"pom.xml": POM, "src/main/java/a/Plain.java": "class Plain {}",
+                          JAVA: java("static final Object P = Executors.newCachedThreadPool();")})
+    report = run_lint(tmp_path)
+    assert report.files_linted == 1 and report.files_skipped == 2  # the pom and Plain.java
+
+
+def test_a_run_without_java_never_imports_tree_sitter(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"pom.xml": POM, "src/main/resources/application.properties": "dubbo.protocol.threads=2\n",
+                          "src/main/java/a/Plain.java": "class Plain { }"})
+    code = ("import sys; from pathlib import Path; from cfglint.api import lint; from cfglint.settings import Settings;"
+            f"lint([Path({str(tmp_path)!r})], Settings.model_validate({{'cache': False}}));"
+            "assert 'tree_sitter' not in sys.modules, 'tree_sitter imported';"
+            "assert 'cfglint.extract.java' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path)
+
+
+def test_a_java_file_over_the_size_limit_is_skipped_quietly(tmp_path: Path) -> None:
+    big = java("static final Object P = Executors.newCachedThreadPool();\n" + "// filler\n" * 5000)
+    assert found(tmp_path, {JAVA: big}, **{"max-file-size": 10_000}) == []
+
+
+# ---- thread pools --------------------------------------------------------------------------------------
+
+def test_the_outage_shape_is_tp001_at_the_argument(tmp_path: Path) -> None:
+    body = java("    ExecutorService pool = new ThreadPoolExecutor(8, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,\n"
+                "            new SynchronousQueue<>());")
+    assert found(tmp_path, {JAVA: body}) == [f"TP001 {JAVA}:6:54-71"]
+
+
+def test_max_value_behind_an_unbounded_queue_is_tp003_not_tp001(tmp_path: Path) -> None:
+    body = java("    ExecutorService pool = new ThreadPoolExecutor(8, 64, 60, TimeUnit.SECONDS,"
+                " new LinkedBlockingQueue<>());")
+    assert found(tmp_path, {JAVA: body}) == [f"TP003 {JAVA}:6:80-107"]
+    (msg,) = messages(tmp_path, {JAVA: body}, "TP003")
+    assert "maximumPoolSize = 64 is never reached" in msg
+
+
+def test_executors_factories(tmp_path: Path) -> None:
+    body = java("""    static final ExecutorService A = Executors.newFixedThreadPool(4);
+    static final ExecutorService B = Executors.newCachedThreadPool();
+    static final ExecutorService C = Executors.newSingleThreadExecutor();
+    static final ScheduledExecutorService D = Executors.newScheduledThreadPool(2);
+    static final ExecutorService E = Executors.newWorkStealingPool();
+    void once() { Executors.newFixedThreadPool(1).submit(() -> {}); }""")
+    assert found(tmp_path, {JAVA: body}) == [f"TP003 {JAVA}:6:38-66", f"TP001 {JAVA}:7:38-67",
+                                             f"TP003 {JAVA}:8:38-71"]
+
+
+def test_keepalive_units(tmp_path: Path) -> None:
+    body = java("""    ExecutorService a = new ThreadPoolExecutor(2, 8, 60000, TimeUnit.MICROSECONDS, queue(9));
+    ExecutorService b = new ThreadPoolExecutor(2, 8, 10, TimeUnit.MINUTES, new ArrayBlockingQueue<>(10));
+    ExecutorService c = new ThreadPoolExecutor(2, 8, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10));
+    ExecutorService d = new ThreadPoolExecutor(8, 8, 10, TimeUnit.MINUTES, new ArrayBlockingQueue<>(10));""")
+    assert found(tmp_path, {JAVA: body}) == [f"TP004 {JAVA}:6:54-59", f"TP004 {JAVA}:7:54-56"]
+    msgs = messages(tmp_path, {JAVA: body}, "TP004")
+    assert any("60 ms" in m and "MILLISECONDS" in m for m in msgs)
+    assert any("600 s" in m for m in msgs)
+
+
+def test_value_placeholders_resolve_through_the_modules_properties(tmp_path: Path) -> None:
+    body = java("""    @Value("${pool.max:16}")
+    private int max;
+    ExecutorService a = new ThreadPoolExecutor(2, max, 60, TimeUnit.SECONDS, new SynchronousQueue<>());""")
+    props = "src/main/resources/application.properties"
+    assert found(tmp_path, {JAVA: body}) == []
+    got = found(tmp_path, {JAVA: body, props: "pool.max=2147483647\n"})
+    assert got == [f"TP001 {props}:1:10-20"]
+    (msg,) = messages(tmp_path, {JAVA: body, props: "pool.max=2147483647\n"}, "TP001")
+    assert "@Value(\"${pool.max:16}\") field max (Pools.java:6)" in msg and "used as max at Pools.java:8" in msg
+
+
+def test_unknown_values_are_never_judged(tmp_path: Path) -> None:
+    body = java("""    @Value("${pool.max}")
+    private int max;
+    ExecutorService a = new ThreadPoolExecutor(2, max, 60, TimeUnit.SECONDS, new SynchronousQueue<>());
+    ExecutorService b = new ThreadPoolExecutor(2, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, queue());""")
+    assert found(tmp_path, {JAVA: body}) == []
+
+
+def test_thread_pool_task_executor_built_with_setters(tmp_path: Path) -> None:
+    body = java("""    @Bean
+    public ThreadPoolTaskExecutor taskExecutor() {
+        ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+        executor.setCorePoolSize(8);
+        executor.setMaxPoolSize(64);
+        executor.setKeepAliveSeconds(300);
+        executor.initialize();
+        return executor;
+    }
+    @Bean
+    public ThreadPoolTaskExecutor bare() {
+        return new ThreadPoolTaskExecutor();
+    }""", "import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;\n")
+    got = found(tmp_path, {JAVA: body})
+    assert got == [f"TP003 {JAVA}:8:43-71"]  # keep-alive is moot: the maximum is never reached
+    (msg,) = messages(tmp_path, {JAVA: body}, "TP003")
+    assert "ThreadPoolTaskExecutor 'executor' at Pools.java:8" in msg and "maxPoolSize = 64 is never reached" in msg
+
+
+# ---- connection pools and Dubbo ------------------------------------------------------------------------
+
+DRUID = """    @Bean
+    public DataSource dataSource() {
+        DruidDataSource ds = new DruidDataSource();
+        ds.setUrl("jdbc:mysql://db:3306/app?connectTimeout=2000&socketTimeout=3000");
+        ds.setMaxWait(%s);
+        return ds;
+    }"""
+
+
+def test_druid_built_in_code_is_judged_like_config(tmp_path: Path) -> None:
+    body = java(DRUID % "-1", "import com.alibaba.druid.pool.DruidDataSource;\n")
+    assert found(tmp_path, {JAVA: body}) == [f"DS001 {JAVA}:10:23-25"]
+
+
+def test_druid_without_max_wait_and_without_a_url(tmp_path: Path) -> None:
+    body = java("""    public DataSource dataSource(Props p) {
+        DruidDataSource ds = new DruidDataSource();
+        ds.setUrl(p.getUrl());
+        return ds;
+    }""")
+    assert found(tmp_path, {JAVA: body}) == [f"DS001 {JAVA}:7:30-51"]
+
+
+def test_a_configuration_properties_binding_is_not_a_datasource_with_defaults(tmp_path: Path) -> None:
+    body = java("""    @Bean
+    @ConfigurationProperties(prefix = "spring.datasource.druid")
+    public DataSource dataSource() {
+        return new DruidDataSource();
+    }""")
+    assert found(tmp_path, {JAVA: body}) == []
+
+
+def test_a_datasource_configured_by_other_code_is_not_judged(tmp_path: Path) -> None:
+    body = java("""    public DataSource dataSource(Properties p) {
+        DruidDataSource ds = new DruidDataSource();
+        ds.configFromPropety(p);
+        return ds;
+    }""")
+    assert found(tmp_path, {JAVA: body}) == []
+
+
+SERVICE = """package com.acme;
+
+import %s;
+
+@%s(timeout = %s)
+public class OrderServiceImpl implements OrderService {
+}
+"""
+IMPL = "src/main/java/com/acme/OrderServiceImpl.java"
+
+
+@pytest.mark.parametrize(("imp", "ann"), [("org.apache.dubbo.config.annotation.DubboService", "DubboService"),
+                                          ("org.apache.dubbo.config.annotation.Service", "Service"),
+                                          ("com.alibaba.dubbo.config.annotation.Service", "Service")])
+def test_dubbo_service_annotation_timeout_bounds_the_pool_wait(tmp_path: Path, imp: str, ann: str) -> None:
+    druid = java(DRUID % "3000")
+    # timeout = 5000 on the provider: a 3000 ms wait fits (Druid's attempts: 2 x 3000 = 6000 does not)
+    got = found(tmp_path, {JAVA: druid, IMPL: SERVICE % (imp, ann, "8000")}, "DS002")
+    assert got == []
+    got = found(tmp_path, {JAVA: druid, IMPL: SERVICE % (imp, ann, "5000")}, "DS002")
+    assert got == [f"DS002 {JAVA}:10:23-27"]
+    msg = messages(tmp_path, {JAVA: druid, IMPL: SERVICE % (imp, ann, "5000")}, "DS002")[0]
+    assert f"the Dubbo timeout 5000 ms (timeout of @{ann} on OrderServiceImpl" in msg
+
+
+def test_dubbo_service_without_timeout_means_the_default(tmp_path: Path) -> None:
+    impl = "package com.acme;\nimport org.apache.dubbo.config.annotation.DubboService;\n@DubboService\nclass S {}\n"
+    props = {"src/main/resources/application.properties": "dubbo.protocol.name=dubbo\n"}
+    druid = java(DRUID % "400")
+    # 2 x 400 ms of pool wait stays under Dubbo's 1000 ms default, and under any annotation timeout
+    assert found(tmp_path, {JAVA: druid, IMPL: impl, **props}, "DS002") == []
+    druid = java(DRUID % "600")
+    got = found(tmp_path, {JAVA: druid, IMPL: impl, **props}, "DS002")
+    assert got == [f"DS002 {JAVA}:10:23-26"]  # 1000 ms default
+    got = found(tmp_path, {JAVA: druid, IMPL: SERVICE % ("org.apache.dubbo.config.annotation.DubboService",
+                                                         "DubboService", "5000"), **props}, "DS002")
+    assert got == []  # the annotation's 5000 ms, not the default
+
+
+def test_springs_service_annotation_is_not_dubbo(tmp_path: Path) -> None:
+    impl = SERVICE % ("org.springframework.stereotype.Service", "Service", "5000")
+    assert found(tmp_path, {JAVA: java(DRUID % "3000"), IMPL: impl}, "DS002") == []
+
+
+# ---- suppressions --------------------------------------------------------------------------------------
+
+def test_suppression_in_a_java_comment_covers_the_statement(tmp_path: Path) -> None:
+    body = java("""    // cfglint: disable=TP001 -- batch host, the JVM's pids.max bounds it
+    ExecutorService a = new ThreadPoolExecutor(8,
+            Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>());
+    ExecutorService b = Executors.newCachedThreadPool(); // cfglint: disable=TP001 -- same
+    // cfglint: disable=TP003 -- nothing to suppress here
+    ExecutorService c = new ThreadPoolExecutor(8, 8, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(9));""")
+    assert found(tmp_path, {JAVA: body}) == [f"CF003 {JAVA}:10:8-30"]
