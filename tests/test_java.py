@@ -218,7 +218,7 @@ def test_thread_pool_task_executor_built_with_setters(tmp_path: Path) -> None:
     got = found(tmp_path, {JAVA: body})
     assert got == [f"TP003 {JAVA}:8:43-71"]  # keep-alive is moot: the maximum is never reached
     (msg,) = messages(tmp_path, {JAVA: body}, "TP003")
-    assert "ThreadPoolTaskExecutor 'executor' at Pools.java:8" in msg and "maxPoolSize = 64 is never reached" in msg
+    assert "ThreadPoolTaskExecutor 'taskExecutor' at Pools.java:8" in msg and "maxPoolSize = 64 is never reached" in msg
 
 
 # ---- connection pools and Dubbo ------------------------------------------------------------------------
@@ -318,3 +318,20 @@ def test_suppression_in_a_java_comment_covers_the_statement(tmp_path: Path) -> N
     // cfglint: disable=TP003 -- nothing to suppress here
     ExecutorService c = new ThreadPoolExecutor(8, 8, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(9));""")
     assert found(tmp_path, {JAVA: body}) == [f"CF003 {JAVA}:10:8-30"]
+
+
+def test_a_url_in_a_java_string_is_positioned_inside_the_quotes(tmp_path: Path) -> None:
+    body = java("""    public DataSource dataSource() {
+        DruidDataSource ds = new DruidDataSource();
+        ds.setUrl("jdbc:mysql://db:3306/app?" + "socketTimeout=3000");
+        ds.setMaxWait(1000);
+        return ds;
+    }
+    public DataSource other() {
+        DruidDataSource ds = new DruidDataSource();
+        ds.setUrl("jdbc:mysql://db:3306/app?connectTimeout=2000");
+        ds.setMaxWait(1000);
+        return ds;
+    }""")
+    # the concatenation is one URL value (no socket timeout finding), positioned at the whole expression
+    assert found(tmp_path, {JAVA: body}) == [f"JD001 {JAVA}:8:19-69", f"JD002 {JAVA}:14:20-64"]

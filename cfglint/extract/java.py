@@ -5,6 +5,8 @@ placeholders resolve through the module's PropertySpace under the profile. A val
 
 from __future__ import annotations
 
+import re
+
 from cfglint.extract import Ctx, norm
 from cfglint.extract.spring_xml import split_connection_properties
 from cfglint.loaders.java import JAnnotation, JavaDoc, JCreation, JValue
@@ -16,6 +18,7 @@ from cfglint.model.values import Setting
 from cfglint.span import Span
 
 INT_MAX = "2147483647"
+_NAME = re.compile(r"(this\.)?[A-Za-z_$][\w$]*")
 DS_POOLS = {"DruidDataSource": "druid", "DruidXADataSource": "druid", "HikariDataSource": "hikari",
             "HikariConfig": "hikari", "ComboPooledDataSource": "c3p0"}
 URL_PROPS = ("url", "jdbcurl")
@@ -44,7 +47,9 @@ def java_setting(ctx: Ctx, name: str, v: JValue, source: str, key: str) -> Setti
     """A Setting from a Java value. Literal: at the expression, with how the file gives it (a constant, a final
     local) in the chain. Placeholder: resolved like config, pointing where the decisive text is written. An
     unresolved placeholder is unknown, not CF002: its value may come from another module or a config center."""
-    chain = (v.via,) if v.via else ()
+    chain: tuple[str, ...] = ()
+    if v.via:  # 'CORE * 4, with static final field CORE = 8 (...)' when the expression is more than the name
+        chain = (v.via if _NAME.fullmatch(v.text) else f"{v.text}, with {v.via}",)
     if v.placeholder is None:
         return build(Setting, name=name, value=v.value, raw=v.text, span=v.span, origin="explicit", source=source,
                      chain=chain, key=key)
@@ -248,7 +253,7 @@ def _dubbo_annotation(doc: JavaDoc, a: JAnnotation, ctx: Ctx) -> None:
     t = a.attrs.get("timeout")
     if t is None:
         return
-    label = f"@{a.name} on {a.target} ({_file(doc)})"
+    label = f"@{a.name} on {a.target}"
     s = java_setting(ctx, "timeout", t, f"timeout of {label} in {doc.path}", f"{doc.path}#{a.target}/@{a.name}/timeout")
     # Annotation defaults (0 before 3.0, -1 since) are dropped by Dubbo: only a positive timeout is a setting.
     if (s.int_value() or 0) > 0:

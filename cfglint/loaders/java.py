@@ -326,7 +326,7 @@ class _Reader:
         if p is not None and p.type == "method_invocation" and p.child_by_field_name("object") == n:
             c.oneshot = True
         var, scope = self._assigned_to(n, method_node, cls_node)
-        c.name = var or (c.method if c.bean else "")
+        c.name = c.method if c.bean else var  # a bean is known by its method's name
         if typ in SETTER_TYPES or typ == "ThreadPoolExecutor":
             if var and scope is not None:
                 self._setters(c, var, n, scope, method_node)
@@ -406,6 +406,10 @@ class _Reader:
             self._eval(node, method_node, v, depth)
         except RecursionError:
             v.value = None
+        sp = v.span
+        if node.type == "string_literal" and v.value is not None and sp.line == sp.end_line \
+                and sp.end_col - sp.col == len(v.value) + 2:
+            v.span = Span(sp.path, sp.line, sp.col + 1, sp.line, sp.end_col - 1)  # the text inside the quotes
         return v
 
     def _eval(self, node: Any, method_node: Any, out: JValue, depth: int) -> None:
