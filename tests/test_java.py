@@ -335,3 +335,43 @@ def test_a_url_in_a_java_string_is_positioned_inside_the_quotes(tmp_path: Path) 
     }""")
     # the concatenation is one URL value (no socket timeout finding), positioned at the whole expression
     assert found(tmp_path, {JAVA: body}) == [f"JD001 {JAVA}:8:19-69", f"JD002 {JAVA}:14:20-64"]
+
+
+BOUND = """package com.acme;
+
+import com.alibaba.druid.spring.boot.autoconfigure.DruidDataSourceBuilder;
+import com.alibaba.druid.pool.DruidDataSource;
+import com.zaxxer.hikari.HikariDataSource;
+
+public class Ds {
+    @Bean @ConfigurationProperties("spring.datasource.master")
+    public DataSource master() { return DruidDataSourceBuilder.create().build(); }
+    @Bean @ConfigurationProperties(prefix = "spring.datasource.slave")
+    public DataSource slave() { return new DruidDataSource(); }
+    @Bean @ConfigurationProperties(prefix = "spring.datasource.hik")
+    public DataSource hik() { return DataSourceBuilder.create().type(HikariDataSource.class).build(); }
+    @Bean @ConfigurationProperties(prefix = "spring.datasource.elsewhere")
+    public DataSource elsewhere() { return new DruidDataSource(); }
+}
+"""
+BOUND_YML = """spring:
+  datasource:
+    master:
+      url: jdbc:mysql://db:3306/a?connectTimeout=2000&socketTimeout=3000
+      max-wait: -1
+    slave:
+      url: jdbc:mysql://db2:3306/a?connectTimeout=2000&socketTimeout=3000
+      initial-size: 5
+    hik:
+      jdbc-url: jdbc:mysql://db2:3306/a?connectTimeout=2000&socketTimeout=3000
+      connection-timeout: 0
+"""
+
+
+def test_configuration_properties_prefixes_bind_the_modules_keys_to_the_pool_type(tmp_path: Path) -> None:
+    yml = "src/main/resources/application.yml"
+    got = found(tmp_path, {"src/main/java/com/acme/Ds.java": BOUND, yml: BOUND_YML}, "DS001")
+    assert got == [f"DS001 {yml}:5:17-19", f"DS001 {yml}:7:7-10", f"DS001 {yml}:11:27-28"]
+    msgs = messages(tmp_path, {"src/main/java/com/acme/Ds.java": BOUND, yml: BOUND_YML}, "DS001")
+    assert "Druid pool spring.datasource.slave (bound by @ConfigurationProperties on slave() in Ds.java:11)" in msgs[1]
+    assert msgs[2].startswith("HikariCP pool spring.datasource.hik")

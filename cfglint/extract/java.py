@@ -77,7 +77,7 @@ def _label(doc: JavaDoc, c: JCreation, kind: bool = True) -> str:
     """'new ThreadPoolExecutor(...) 'pool' at Pools.java:12'; without ``kind`` when the message names the type."""
     if not kind:
         return f"'{c.name}' at {_file(doc)}:{c.span.line}" if c.name else f"at {_file(doc)}:{c.span.line}"
-    what = c.type + "(...)" if c.type.startswith("Executors.") else f"new {c.type}(...)"
+    what = c.how or (c.type + "(...)" if c.type.startswith("Executors.") else f"new {c.type}(...)")
     name = f" '{c.name}'" if c.name else ""
     return f"{what}{name} at {_file(doc)}:{c.span.line}"
 
@@ -177,12 +177,16 @@ def _task_executor(doc: JavaDoc, c: JCreation, ctx: Ctx) -> None:
 # ---- connection pools ------------------------------------------------------------------------------------
 
 def _datasource(doc: JavaDoc, c: JCreation, ctx: Ctx) -> None:
-    if c.bound_prefix is not None or c.opaque:
-        return  # @ConfigurationProperties binds it from property files: the values live there, not here
     if c.type == "BasicDataSource":
         pool = "dbcp2" if "dbcp2" in c.imports or not c.imports else "dbcp"
     else:
         pool = DS_POOLS[c.type]
+    if c.bound_prefix is not None:
+        if not c.setters and not c.opaque:
+            _bound_datasource(doc, c, ctx, pool)
+        return  # @ConfigurationProperties binds it from property files: the values live there, not here
+    if c.opaque:
+        return
     if c.type == "HikariDataSource" and c.args:
         return  # new HikariDataSource(config): the HikariConfig carries the settings
     label = _label(doc, c)
@@ -212,6 +216,35 @@ def _datasource(doc: JavaDoc, c: JCreation, ctx: Ctx) -> None:
         url = None  # a URL computed at run time: no connection to judge
     ctx.model.datasources.append(build(DataSource, pool=pool, label=label, anchor=c.span, key=key,
                                        settings=settings, url=url, connection_properties=conn))
+
+
+def _bound_datasource(doc: JavaDoc, c: JCreation, ctx: Ctx, pool: str) -> None:
+    """``@Bean @ConfigurationProperties("p") DataSource ds() { return new DruidDataSource(); }``: the pool's
+    settings are the keys under ``p``. It replaces what the Boot extractor guessed for the same prefix (a
+    'spring.datasource' it took for Boot's default Hikari pool). With no key under ``p`` in the module the values
+    live elsewhere (a config center, another module): nothing to judge."""
+    from cfglint.extract.boot import _datasource as boot_datasource
+    from cfglint.resolve import canon
+
+    prefix = canon(c.bound_prefix or "")
+    model = ctx.model
+    if not prefix or not ctx.space.children(ctx.profile, prefix):
+        return
+    same = [ds for ds in model.datasources if ds.key == prefix]
+    if any(ds.pool == pool for ds in same):
+        return  # already modelled from the same keys
+    if any(ds.key.startswith(prefix + ".") for ds in model.datasources):
+        # e.g. prefix spring.datasource next to a spring.datasource.druid block: those keys do not bind to this
+        # bean, but which of the two the application really runs with is not for this extractor to guess
+        return
+    url_keys = [f"{prefix}.jdbcurl"] if pool == "hikari" else [f"{prefix}.url"]
+    where = f"@ConfigurationProperties on {c.method or c.name}() in {_file(doc)}:{c.span.line}"
+    ds = boot_datasource(ctx, pool, f"{prefix} (bound by {where})", [prefix], url_keys, [prefix])
+    if ds is None:
+        return
+    ds = ds.model_copy(update={"key": prefix})
+    model.datasources[:] = [d for d in model.datasources if d.key != prefix]
+    model.datasources.append(ds)
 
 
 # ---- Dubbo -----------------------------------------------------------------------------------------------

@@ -50,12 +50,12 @@ def build_models(module: Module, items: list, versions: dict[str, tuple[int, ...
                 reads, space.reads = space.reads, None
             if profile is None:
                 base_xml = _XmlPart.take(ctx, reads or set())
-        if java_docs:  # Java front end (issue 18): before connections, which join the datasources' URLs
+        extract_boot(ctx)
+        if java_docs:  # Java front end (issue 18): after Boot (bindings refine its datasources), before connections
             from cfglint.extract.java import extract_java
 
             for jdoc in java_docs:
                 extract_java(jdoc, ctx)
-        extract_boot(ctx)
         extract_connections(ctx, urls)
         extract_keys(ctx, xml_docs)
         if profile is None:  # deployment files do not depend on Spring profiles

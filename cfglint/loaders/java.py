@@ -20,7 +20,7 @@ from cfglint.span import LineIndex, Span
 # Only files naming one of these are parsed (about 1 Java file in 25 in real repositories).
 PREFILTER = re.compile(
     rb"ThreadPoolExecutor|ThreadPoolTaskExecutor|Executors\s*\.\s*new|DruidDataSource|HikariDataSource|"
-    rb"HikariConfig|BasicDataSource|ComboPooledDataSource|@DubboService|@DubboReference|"
+    rb"HikariConfig|BasicDataSource|ComboPooledDataSource|DataSourceBuilder|@DubboService|@DubboReference|"
     rb"dubbo\.config\.annotation|ProtocolConfig|ProviderConfig|ConsumerConfig")
 
 INT_CONSTANTS = {
@@ -74,6 +74,7 @@ class JCreation:
     opaque: str = ""  # why its configuration is not all here (passed to other code, configured by a helper)
     ordinal: int = 0  # among creations of the same type in the same method (fingerprints)
     imports: str = ""  # the package of the type when imported ('org.apache.commons.dbcp2')
+    how: str = ""  # a builder call that makes it: 'DruidDataSourceBuilder.create().build()'
     oneshot: bool = False  # used once where it is created (Executors.newFixedThreadPool(1).submit(task))
 
 
@@ -240,9 +241,12 @@ class _Reader:
             elif t == "method_invocation":
                 name = n.child_by_field_name("name")
                 obj = n.child_by_field_name("object")
-                if name is not None and obj is not None and _txt(name) in EXECUTORS_FACTORIES \
-                        and _txt(obj).rsplit(".", 1)[-1] == "Executors":
-                    factories.append(n)
+                if name is not None and obj is not None:
+                    nt = _txt(name)
+                    if nt in EXECUTORS_FACTORIES and _txt(obj).rsplit(".", 1)[-1] == "Executors":
+                        factories.append(n)
+                    elif nt == "build" and "DataSourceBuilder" in _txt(obj):
+                        factories.append(n)  # (Druid)DataSourceBuilder.create()...build()
             elif t == "import_declaration":
                 self._import(n)
                 continue
@@ -289,6 +293,7 @@ class _Reader:
         method_decl = _enclosing(n, ("method_declaration", "constructor_declaration"))
         cls_node = _enclosing(n, ("class_declaration", "enum_declaration", "record_declaration"))
         args_node = n.child_by_field_name("arguments")
+        how = ""
         if n.type == "object_creation_expression":
             tnode = n.child_by_field_name("type")
             typ = _simple_type(tnode)
@@ -299,6 +304,24 @@ class _Reader:
             span = head if head.line == head.end_line else Span(head.path, head.line, head.col, tspan.end_line,
                                                                  tspan.end_col)
             pkg = self.package_of(typ) or (_txt(tnode).rsplit(".", 1)[0] if "." in _txt(tnode) else "")
+        elif _txt(n.child_by_field_name("name")) == "build":
+            # DruidDataSourceBuilder.create().build(), DataSourceBuilder.create().type(HikariDataSource.class).build()
+            obj = n.child_by_field_name("object")
+            chain = "".join(_txt(obj).split())
+            m = re.search(r"\.type\(([\w.]+)\.class\)", chain)
+            if chain.startswith(("DruidDataSourceBuilder.create()", "DruidDataSourceBuilder.create().")):
+                typ = "DruidDataSource"
+            elif m is not None:
+                typ = m.group(1).rsplit(".", 1)[-1]
+            else:
+                return None  # Boot picks the pool from the classpath: unknown here
+            if typ not in NEW_TYPES:
+                return None
+            span = self.pos.span(n)
+            if span.line != span.end_line:
+                span = Span(span.path, span.line, span.col, span.line, span.col + len(_txt(n).split("\n", 1)[0]))
+            pkg = self.package_of(typ)
+            how = " ".join(_txt(n).split())
         else:
             obj, name = n.child_by_field_name("object"), n.child_by_field_name("name")
             typ = "Executors." + _txt(name)
@@ -307,7 +330,7 @@ class _Reader:
             pkg = "java.util.concurrent"
         args = [self.value(a, method_node) for a in (args_node.named_children if args_node is not None else ())
                 if a.type != "comment"]
-        c = JCreation(typ, span, args, imports=pkg)
+        c = JCreation(typ, span, args, imports=pkg, how=how)
         c.method = _txt(method_decl.child_by_field_name("name")) if method_decl is not None else ""
         c.cls = _txt(cls_node.child_by_field_name("name")) if cls_node is not None else ""
         for holder in (method_decl, cls_node):
