@@ -375,3 +375,41 @@ def test_configuration_properties_prefixes_bind_the_modules_keys_to_the_pool_typ
     msgs = messages(tmp_path, {"src/main/java/com/acme/Ds.java": BOUND, yml: BOUND_YML}, "DS001")
     assert "Druid pool spring.datasource.slave (bound by @ConfigurationProperties on slave() in Ds.java:11)" in msgs[1]
     assert msgs[2].startswith("HikariCP pool spring.datasource.hik")
+
+
+XML_POOLS = """<beans xmlns="http://www.springframework.org/schema/beans"
+       xmlns:util="http://www.springframework.org/schema/util">
+    <bean id="outage" class="java.util.concurrent.ThreadPoolExecutor">
+        <constructor-arg index="0" value="8"/>
+        <constructor-arg index="1" value="${pool.max:2147483647}"/>
+        <constructor-arg index="2" value="60"/>
+        <constructor-arg index="3" value="SECONDS"/>
+        <constructor-arg index="4"><bean class="java.util.concurrent.SynchronousQueue"/></constructor-arg>
+    </bean>
+    <bean id="backlog" class="java.util.concurrent.ThreadPoolExecutor">
+        <constructor-arg value="4"/>
+        <constructor-arg value="16"/>
+        <constructor-arg value="60"/>
+        <constructor-arg><util:constant static-field="java.util.concurrent.TimeUnit.SECONDS"/></constructor-arg>
+        <constructor-arg ref="queue"/>
+    </bean>
+    <bean id="queue" class="java.util.concurrent.LinkedBlockingQueue"/>
+    <bean id="bounded-queue" class="java.util.concurrent.ThreadPoolExecutor">
+        <constructor-arg name="corePoolSize" value="4"/>
+        <constructor-arg name="maximumPoolSize" value="#{T(Integer).MAX_VALUE}"/>
+        <constructor-arg name="keepAliveTime" value="60"/>
+        <constructor-arg name="unit" value="SECONDS"/>
+        <constructor-arg name="workQueue"><bean class="java.util.concurrent.ArrayBlockingQueue">
+            <constructor-arg value="100"/></bean></constructor-arg>
+    </bean>
+    <bean id="typed" class="java.util.concurrent.ThreadPoolExecutor">
+        <constructor-arg type="int" value="4"/>
+    </bean>
+</beans>
+"""
+
+
+def test_thread_pool_executor_beans_in_spring_xml(tmp_path: Path) -> None:
+    xml = "src/main/resources/spring/pools.xml"
+    got = found(tmp_path, {xml: XML_POOLS})
+    assert got == [f"TP001 {xml}:5:54-64", f"TP003 {xml}:17:29-69", f"TP001 {xml}:20:56-79"]
