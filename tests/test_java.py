@@ -413,3 +413,11 @@ def test_thread_pool_executor_beans_in_spring_xml(tmp_path: Path) -> None:
     xml = "src/main/resources/spring/pools.xml"
     got = found(tmp_path, {xml: XML_POOLS})
     assert got == [f"TP001 {xml}:5:54-64", f"TP003 {xml}:17:29-69", f"TP001 {xml}:20:56-79"]
+
+
+def test_a_queue_capacity_from_a_method_call_is_unknown(tmp_path: Path) -> None:
+    body = java("""    ExecutorService a = new ThreadPoolExecutor(2, 8, 60, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(config.queueSize()));
+    ExecutorService b = new ThreadPoolExecutor(2, 8, 60, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(new ArrayList<>(pending)));""")
+    assert found(tmp_path, {JAVA: body}) == [f"TP003 {JAVA}:9:13-64"]

@@ -415,6 +415,9 @@ class _Reader:
                         call = n.parent
                         cn = _txt(call.child_by_field_name("name")) if call is not None and \
                             call.type == "method_invocation" else ""
+                        if call is not None and call.type == "object_creation_expression" and c.type == \
+                                "HikariConfig" and _simple_type(call.child_by_field_name("type")) == "HikariDataSource":
+                            continue  # new HikariDataSource(config): the config's settings are the pool's
                         if cn not in _HARMLESS_USERS:
                             c.opaque = c.opaque or f"{var} is passed to {cn or 'a constructor'}(...)"
             if n.child_count:
@@ -572,8 +575,8 @@ class _Reader:
                 out.value = str(INT_CONSTANTS["Integer.MAX_VALUE"])
             elif len(args) == 1:
                 sub = self.value(args[0], method_node, depth + 1)
-                if sub.node_type in ("object_creation_expression", "method_invocation") and sub.value is None:
-                    out.value = str(INT_CONSTANTS["Integer.MAX_VALUE"])  # LinkedBlockingQueue(collection)
+                if sub.node_type == "object_creation_expression" and sub.value is None:
+                    out.value = str(INT_CONSTANTS["Integer.MAX_VALUE"])  # LinkedBlockingQueue(new ArrayList<>(..))
                 else:
                     out.value, out.placeholder, out.ph_span, out.via = sub.value, sub.placeholder, sub.ph_span, sub.via
         elif typ == "ArrayBlockingQueue" and args:
