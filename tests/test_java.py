@@ -421,3 +421,23 @@ def test_a_queue_capacity_from_a_method_call_is_unknown(tmp_path: Path) -> None:
     ExecutorService b = new ThreadPoolExecutor(2, 8, 60, TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(new ArrayList<>(pending)));""")
     assert found(tmp_path, {JAVA: body}) == [f"TP003 {JAVA}:9:13-64"]
+
+
+def test_dubbo_config_objects_built_in_code(tmp_path: Path) -> None:
+    body = java("""    @Bean
+    public ProtocolConfig protocol() {
+        ProtocolConfig protocol = new ProtocolConfig();
+        protocol.setName("dubbo");
+        protocol.setThreadpool("cached");
+        return protocol;
+    }
+    @Bean
+    public ProviderConfig provider() {
+        ProviderConfig provider = new ProviderConfig();
+        provider.setTimeout(5000);
+        return provider;
+    }""", "import org.apache.dubbo.config.*;\n")
+    druid = java(DRUID % "2000").replace("class Pools", "class Db")
+    got = found(tmp_path, {JAVA: body, "src/main/java/com/acme/Db.java": druid})
+    # cached without threads: unbounded; the provider's 5000 ms bounds the 2 x 2000 ms pool wait
+    assert got == [f"TP001 {JAVA}:10:33-39"]
