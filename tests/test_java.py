@@ -441,3 +441,18 @@ def test_dubbo_config_objects_built_in_code(tmp_path: Path) -> None:
     got = found(tmp_path, {JAVA: body, "src/main/java/com/acme/Db.java": druid})
     # cached without threads: unbounded; the provider's 5000 ms bounds the 2 x 2000 ms pool wait
     assert got == [f"TP001 {JAVA}:10:33-39"]
+
+
+def test_an_unknown_annotation_timeout_is_not_replaced_by_dubbos_default(tmp_path: Path) -> None:
+    props = {"src/main/resources/application.properties": "dubbo.protocol.name=dubbo\n"}
+    impl = SERVICE % ("org.apache.dubbo.config.annotation.DubboService", "DubboService", "Timeouts.ORDER")
+    assert found(tmp_path, {JAVA: java(DRUID % "600"), IMPL: impl, **props}, "DS002") == []
+
+
+def test_an_anonymous_executor_subclass_keeps_the_librarys_sizing(tmp_path: Path) -> None:
+    body = java("""    ExecutorService a = new ThreadPoolExecutor(8, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+            new SynchronousQueue<>()) {
+        @Override
+        protected void afterExecute(Runnable r, Throwable t) { log(t); }
+    };""")
+    assert found(tmp_path, {JAVA: body}) == [f"TP001 {JAVA}:6:51-68"]

@@ -109,18 +109,22 @@ def bounding_timeout(model: ModuleModel) -> tuple[int, str, Span] | None:
     """The Dubbo timeout that bounds a request this module serves: the longest provider-side timeout
     (method, service, provider level), else Dubbo's default when the module serves Dubbo."""
     best: tuple[int, str, Span] | None = None
+    unknown = False  # a provider-side timeout is written but its value is not known (unresolved, a Java constant)
     for t in model.timeouts:
         if t.level not in ("method", "service", "provider") or t.setting.span is None:
             continue
         if t.level == "method" and not t.label.endswith(">") and "reference" in t.label:
             continue
         ms = t.setting.int_value()
-        if ms is None or ms <= 0:
+        if ms is None:
+            unknown = True
+            continue
+        if ms <= 0:
             continue
         if best is None or ms > best[0]:
             best = (ms, f"the Dubbo timeout {ms} ms ({t.setting.source})", t.setting.span)
-    if best is not None or not model.serves_dubbo:
-        return best
+    if best is not None or not model.serves_dubbo or unknown:
+        return best  # an unknown timeout still replaces Dubbo's default: the bound is not known then
     for p in model.protocols:
         if p.name in ("dubbo", ""):
             return 1000, f"Dubbo's default timeout of 1000 ms (no timeout is set for {p.label})", p.span

@@ -288,7 +288,9 @@ def _dubbo_annotation(doc: JavaDoc, a: JAnnotation, ctx: Ctx) -> None:
         return
     label = f"@{a.name} on {a.target}"
     s = java_setting(ctx, "timeout", t, f"timeout of {label} in {doc.path}", f"{doc.path}#{a.target}/@{a.name}/timeout")
-    # Annotation defaults (0 before 3.0, -1 since) are dropped by Dubbo: only a positive timeout is a setting.
-    if (s.int_value() or 0) > 0:
+    # Annotation defaults (0 before 3.0, -1 since) are dropped by Dubbo: only a positive timeout is a setting. One
+    # cfglint cannot evaluate (a constant of another class) is kept as unknown: it still overrides Dubbo's default.
+    ms = s.int_value()
+    if ms is None or ms > 0:
         ctx.model.timeouts.append(build(DubboTimeout, level="service" if service else "reference", label=label,
                                         setting=s))

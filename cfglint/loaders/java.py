@@ -297,7 +297,8 @@ class _Reader:
         if n.type == "object_creation_expression":
             tnode = n.child_by_field_name("type")
             typ = _simple_type(tnode)
-            if n.child_by_field_name("body") is not None or any(c.type == "class_body" for c in n.children):
+            if typ not in _SUBCLASS_SAFE and (n.child_by_field_name("body") is not None
+                                              or any(c.type == "class_body" for c in n.children)):
                 return None  # an anonymous subclass: its behaviour is not the library's
             head = self.pos.span(n)
             tspan = self.pos.span(tnode)
@@ -614,6 +615,8 @@ class _Reader:
         return any(w.endswith("dubbo.config.annotation") for w in self.wild)
 
 
+# Anonymous subclasses of these override hooks (afterExecute, thread naming) and keep the library's sizing.
+_SUBCLASS_SAFE = frozenset({"ThreadPoolExecutor", "ScheduledThreadPoolExecutor", "ThreadPoolTaskExecutor"})
 _UNITS = frozenset({"NANOSECONDS", "MICROSECONDS", "MILLISECONDS", "SECONDS", "MINUTES", "HOURS", "DAYS"})
 # Calls on a configured object that change nothing we judge, and calls that merely hand the object on.
 _HARMLESS = frozenset({"initialize", "init", "afterPropertiesSet", "start", "shutdown", "shutdownNow",
