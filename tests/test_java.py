@@ -79,6 +79,10 @@ def test_values_constants_arithmetic_locals_and_unknowns() -> None:
     private static final int MAX = CORE * 2 + 1;
     private final int notFinalEnough;
     private int mutable = 5;
+    void bump() { mutable++; }
+    private int neverSet = 3;
+    private int hasSetter = 3;
+    public void setHasSetter(int v) { hasSetter = v; }
     void f(int param) {
         int local = 16;
         int changed = 1;
@@ -87,14 +91,17 @@ def test_values_constants_arithmetic_locals_and_unknowns() -> None:
         new ThreadPoolExecutor(CORE, MAX, local, TimeUnit.SECONDS, new LinkedBlockingQueue<>(MAX - 1));
         new ThreadPoolExecutor(mutable, changed, cpu * 2, TimeUnit.SECONDS, new ArrayBlockingQueue<>(param));
         new ThreadPoolExecutor(0x10, 1_000, 60L, SECONDS, queue);
+        new ThreadPoolExecutor(neverSet, hasSetter, 1, SECONDS, queue);
     }""")
     doc = load_java("Pools.java", src.encode())
-    a, b, c = doc.creations
+    a, b, c, d = doc.creations
     assert [v.value for v in a.args] == ["4", "9", "16", "SECONDS", "8"]
     assert "static final field MAX = 9" in a.args[1].via
     assert [v.value for v in b.args] == [None, None, None, "SECONDS", None]
     assert [v.value for v in c.args[:3]] == ["16", "1000", "60"]
     assert c.args[4].value is None and not c.args[4].queue
+    assert [v.value for v in d.args[:2]] == ["3", None]
+    assert "field (never reassigned) neverSet = 3" in d.args[0].via
 
 
 def test_value_placeholders_on_fields_and_parameters() -> None:

@@ -223,11 +223,14 @@ class _Reader:
         self.fields: dict[str, Any] = {}  # field name -> its variable_declarator
         self.imports: dict[str, str] = {}  # simple name -> package
         self.wild: list[str] = []  # packages imported with .*
+        self.set_names: dict[str, bool] = {}  # field name -> assigned or given a setter somewhere in the file
+        self.root: Any = None
         self.file = doc.path.rsplit("/", 1)[-1]
 
     # ---- walk -------------------------------------------------------------------------------------------
 
     def read(self, root: Any) -> None:
+        self.root = root
         news: list[Any] = []
         factories: list[Any] = []
         annotated: list[Any] = []
@@ -534,10 +537,40 @@ class _Reader:
         mods = _modifiers(fdecl)
         mtext = _txt(mods) if mods is not None else ""
         init = decl.child_by_field_name("value")
-        if init is None or not re.search(r"\bfinal\b", mtext):
+        if init is None:
+            return
+        if re.search(r"\bfinal\b", mtext):
+            kind = "static final field" if re.search(r"\bstatic\b", mtext) else "final field"
+        elif self._never_set(name, fdecl, mods):
+            kind = "field (never reassigned)"
+        else:
             return  # a mutable field may be set anywhere (setters, binding, reflection)
-        kind = "static final field" if re.search(r"\bstatic\b", mtext) else "final field"
         self._from(init, None, out, depth, f"{kind} {name}", decl)
+
+    def _never_set(self, name: str, fdecl: Any, mods: Any) -> bool:
+        """A private field with an initializer that nothing in the file assigns: no assignment, no setter, no
+        annotation on it, no binding or Lombok setters on its class."""
+        if mods is None or not re.search(r"\bprivate\b", _txt(mods)) or _annotations(mods):
+            return False
+        cls = _enclosing(fdecl, ("class_declaration", "enum_declaration", "record_declaration"))
+        if cls is not None and any(_annotation_name(a) in _BINDS for a in _annotations(_modifiers(cls))):
+            return False
+        hit = self.set_names.get(name)
+        if hit is None:
+            setter = "set" + name[:1].upper() + name[1:]
+            hit = False
+            stack = [self.root]
+            while stack and not hit:
+                n = stack.pop()
+                if n.type == "assignment_expression":
+                    hit = _txt(n.child_by_field_name("left")).removeprefix("this.") == name
+                elif n.type == "update_expression":
+                    hit = _txt(n).strip("+-").removeprefix("this.") == name
+                elif n.type == "method_declaration":
+                    hit = _txt(n.child_by_field_name("name")) == setter
+                stack.extend(n.children)
+            self.set_names[name] = hit
+        return not hit
 
     def _from(self, init: Any, method_node: Any, out: JValue, depth: int, what: str, decl: Any) -> None:
         sub = JValue("", out.span, None)
@@ -616,6 +649,8 @@ class _Reader:
 
 
 # Anonymous subclasses of these override hooks (afterExecute, thread naming) and keep the library's sizing.
+# Class annotations under which a field's initializer is only a default: the field is bound or has setters.
+_BINDS = frozenset({"ConfigurationProperties", "Data", "Setter", "RefreshScope", "NacosConfigurationProperties"})
 _SUBCLASS_SAFE = frozenset({"ThreadPoolExecutor", "ScheduledThreadPoolExecutor", "ThreadPoolTaskExecutor"})
 _UNITS = frozenset({"NANOSECONDS", "MICROSECONDS", "MILLISECONDS", "SECONDS", "MINUTES", "HOURS", "DAYS"})
 # Calls on a configured object that change nothing we judge, and calls that merely hand the object on.
