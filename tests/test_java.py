@@ -463,3 +463,12 @@ def test_an_anonymous_executor_subclass_keeps_the_librarys_sizing(tmp_path: Path
         protected void afterExecute(Runnable r, Throwable t) { log(t); }
     };""")
     assert found(tmp_path, {JAVA: body}) == [f"TP001 {JAVA}:6:51-68"]
+
+
+def test_a_placeholder_default_in_a_module_without_configuration_is_unknown(tmp_path: Path) -> None:
+    body = java("""    @Value("${pool.max:2147483647}")
+    private int max;
+    ExecutorService a = new ThreadPoolExecutor(2, max, 60, TimeUnit.SECONDS, new SynchronousQueue<>());""")
+    assert found(tmp_path, {JAVA: body}) == []  # library code: the application that uses it sets pool.max
+    props = {"src/main/resources/application.properties": "spring.application.name=app\n"}
+    assert found(tmp_path, {JAVA: body, **props}) == [f"TP001 {JAVA}:6:24-34"]

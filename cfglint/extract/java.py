@@ -57,6 +57,10 @@ def java_setting(ctx: Ctx, name: str, v: JValue, source: str, key: str) -> Setti
     value = r.value.strip() if isinstance(r.value, str) else None
     if value is not None and "${" in value:
         value = None
+    if r.used_default and not ctx.space.files:
+        # A module with no configuration of its own is library code: the application that uses it supplies the
+        # value, so the placeholder's default says nothing about what runs (issue 18: resolve per application).
+        value = None
     span = r.span if r.defs or r.used_default else v.span
     return build(Setting, name=name, value=value, raw=v.placeholder, span=span,
                  origin="placeholder-default" if r.used_default else "explicit", source=source,
