@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cfglint.loaders import LoadError
 from cfglint.loaders.java import load_java
@@ -472,3 +474,33 @@ def test_a_placeholder_default_in_a_module_without_configuration_is_unknown(tmp_
     assert found(tmp_path, {JAVA: body}) == []  # library code: the application that uses it sets pool.max
     props = {"src/main/resources/application.properties": "spring.application.name=app\n"}
     assert found(tmp_path, {JAVA: body, **props}) == [f"TP001 {JAVA}:6:24-34"]
+
+
+# ---- fuzz: mutated Java never raises, and every position lies inside the file -------------------------------
+
+
+SEED_SOURCE = (Path(__file__).resolve().parents[1] / "corpus/java-service/src/main/java/com/example/order/config/"
+               "ExecutorConfig.java").read_bytes()
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.lists(st.tuples(st.integers(0, len(SEED_SOURCE)), st.integers(0, 40),
+                          st.binary(max_size=8) | st.sampled_from([b"\xe7\xba\xbf", b"(", b")", b"\"", b"/*", b"\n",
+                                                                   b"Integer.MAX_VALUE", b"${", b"\x00", b"\r"])),
+                max_size=6))
+def test_mutated_java_loads_with_positions_inside_the_file(edits: list[tuple[int, int, bytes]]) -> None:
+    data = SEED_SOURCE
+    for at, cut, ins in edits:
+        data = data[:at] + ins + data[at + cut:]
+    try:
+        doc = load_java("E.java", data)
+    except LoadError:
+        return
+    lines = doc.text.split("\n")
+    values = [v for c in doc.creations for v in (*c.args, *c.setters.values(), *c.calls.values())]
+    values += [v for a in doc.annotations for v in a.attrs.values()]
+    for sp in [v.span for v in values] + [c.span for c in doc.creations]:
+        assert 1 <= sp.line <= sp.end_line <= len(lines), sp
+        assert sp.col >= 1 and (sp.end_line > sp.line or sp.end_col >= sp.col), sp
+        assert sp.col <= len(lines[sp.line - 1]) + 1 and sp.end_col <= len(lines[sp.end_line - 1]) + 1, sp
