@@ -504,3 +504,23 @@ def test_mutated_java_loads_with_positions_inside_the_file(edits: list[tuple[int
         assert 1 <= sp.line <= sp.end_line <= len(lines), sp
         assert sp.col >= 1 and (sp.end_line > sp.line or sp.end_col >= sp.col), sp
         assert sp.col <= len(lines[sp.line - 1]) + 1 and sp.end_col <= len(lines[sp.end_line - 1]) + 1, sp
+
+
+def test_a_spring_datasource_binding_in_code_makes_flat_pool_keys_bind(tmp_path: Path) -> None:
+    pom = ("<project><parent><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-parent"
+           "</artifactId><version>2.7.18</version></parent></project>")
+    props = ("spring.datasource.url=jdbc:mysql://db:3306/app?connectTimeout=2000&socketTimeout=3000\n"
+             "spring.datasource.max-wait=%s\nspring.datasource.initial-size=5\n")
+    config = java("""    @Bean
+    @ConfigurationProperties(prefix = "spring.datasource")
+    public DataSource dataSource() {
+        return new DruidDataSource();
+    }""", "import com.alibaba.druid.pool.DruidDataSource;\n")
+    p = "src/main/resources/application.properties"
+    write_tree(tmp_path, {"pom.xml": pom, p: props % "3000"})
+    without = {f"{f.rule} {f.span.line}" for f in run_lint(tmp_path).findings}
+    assert without == {"CF004 2", "CF004 3"}  # flat pool keys bind to nothing on Boot 2 ... unless code binds them
+    write_tree(tmp_path, {JAVA: config})
+    assert [f.rule for f in run_lint(tmp_path).findings] == []
+    write_tree(tmp_path, {p: props % "-1"})
+    assert [(f.rule, f.span.line) for f in run_lint(tmp_path).findings] == [("DS001", 2)]

@@ -186,6 +186,10 @@ def _datasource(doc: JavaDoc, c: JCreation, ctx: Ctx) -> None:
     else:
         pool = DS_POOLS[c.type]
     if c.bound_prefix is not None:
+        if c.bound_prefix:
+            from cfglint.resolve import canon
+
+            ctx.model.bindings.setdefault(canon(c.bound_prefix), pool)
         if not c.setters and not c.opaque:
             _bound_datasource(doc, c, ctx, pool)
         return  # @ConfigurationProperties binds it from property files: the values live there, not here
