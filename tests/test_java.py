@@ -524,3 +524,18 @@ def test_a_spring_datasource_binding_in_code_makes_flat_pool_keys_bind(tmp_path:
     assert [f.rule for f in run_lint(tmp_path).findings] == []
     write_tree(tmp_path, {p: props % "-1"})
     assert [(f.rule, f.span.line) for f in run_lint(tmp_path).findings] == [("DS001", 2)]
+
+
+def test_a_public_static_factory_method_is_an_api_not_a_pool(tmp_path: Path) -> None:
+    body = java("""    public static ExecutorService newSingle() {
+        return Executors.newFixedThreadPool(1);
+    }
+    public static ExecutorService newManaged(int n) {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        register(pool);
+        return pool;
+    }
+    private static ExecutorService internal() {
+        return Executors.newFixedThreadPool(2);
+    }""")
+    assert found(tmp_path, {JAVA: body}) == [f"TP003 {JAVA}:15:16-44"]

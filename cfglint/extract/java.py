@@ -95,8 +95,10 @@ def _fixed(name: str, value: str, span: Span, source: str, key: str, raw: str) -
 # ---- executors -------------------------------------------------------------------------------------------
 
 def _executor(doc: JavaDoc, c: JCreation, ctx: Ctx) -> None:
-    if c.oneshot:
-        return  # Executors.newFixedThreadPool(1).submit(task): one task, nothing ever waits or piles up
+    if c.oneshot or c.factory:
+        # Executors.newFixedThreadPool(1).submit(task): one task, nothing ever waits or piles up. A public static
+        # factory (ExecutorFactory.newSingleExecutorService()) is an API: what its callers do with it decides.
+        return
     label = _label(doc, c)
     key = _key(doc, c)
     src = f"{{}} of {label.split(' at ')[0]} in {doc.path}"

@@ -75,6 +75,7 @@ class JCreation:
     ordinal: int = 0  # among creations of the same type in the same method (fingerprints)
     imports: str = ""  # the package of the type when imported ('org.apache.commons.dbcp2')
     how: str = ""  # a builder call that makes it: 'DruidDataSourceBuilder.create().build()'
+    factory: bool = False  # made and returned by a public static method: a library's factory API, sized by callers
     oneshot: bool = False  # used once where it is created (Executors.newFixedThreadPool(1).submit(task))
 
 
@@ -354,6 +355,12 @@ class _Reader:
             c.oneshot = True
         var, scope = self._assigned_to(n, method_node, cls_node)
         c.name = c.method if c.bean else var  # a bean is known by its method's name
+        if method_decl is not None and method_node == method_decl and not c.bean:
+            mods = _modifiers(method_decl)
+            mtext = _txt(mods) if mods is not None else ""
+            if re.search(r"\bpublic\b", mtext) and re.search(r"\bstatic\b", mtext) and (
+                    _returned(n) or (var and scope is not None and _returns_name(scope, var))):
+                c.factory = True
         if typ in SETTER_TYPES or typ == "ThreadPoolExecutor":
             if var and scope is not None:
                 self._setters(c, var, n, scope, method_node)
@@ -689,6 +696,17 @@ def _enclosing(n: Any, types: tuple[str, ...]) -> Any:
 
 def _inside(outer: Any, node: Any) -> bool:
     return outer.start_byte <= node.start_byte and node.end_byte <= outer.end_byte
+
+
+def _returns_name(body: Any, name: str) -> bool:
+    stack = [body]
+    while stack:
+        n = stack.pop()
+        if n.type == "return_statement" and " ".join(_txt(n).split()) in (f"return {name};", f"return this.{name};"):
+            return True
+        if n.type not in ("lambda_expression", "class_body"):
+            stack.extend(n.children)
+    return False
 
 
 def _returned(n: Any) -> bool:
