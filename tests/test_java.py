@@ -539,3 +539,16 @@ def test_a_public_static_factory_method_is_an_api_not_a_pool(tmp_path: Path) -> 
         return Executors.newFixedThreadPool(2);
     }""")
     assert found(tmp_path, {JAVA: body}) == [f"TP003 {JAVA}:15:16-44"]
+
+
+def test_dubbo_method_timeouts_on_the_service_annotation(tmp_path: Path) -> None:
+    impl = ("package com.acme;\nimport org.apache.dubbo.config.annotation.DubboService;\nimport "
+            "org.apache.dubbo.config.annotation.Method;\n@DubboService(timeout = 1000, methods = {@Method(name = "
+            '"export", timeout = 30000)})\nclass S {}\n')
+    props = {"src/main/resources/application.properties": "dubbo.protocol.name=dubbo\n"}
+    # 2 x 3000 ms fits under the export method's 30 s: the longest provider-side timeout bounds the pool wait
+    assert found(tmp_path, {JAVA: java(DRUID % "3000"), IMPL: impl, **props}, "DS002") == []
+    single = impl.replace("methods = {@Method", "methods = @Method").replace(")})", "))")
+    assert found(tmp_path, {JAVA: java(DRUID % "3000"), IMPL: single, **props}, "DS002") == []
+    assert found(tmp_path, {JAVA: java(DRUID % "3000"), IMPL: impl.replace("30000", "3000"), **props},
+                 "DS002") == [f"DS002 {JAVA}:10:23-27"]

@@ -293,6 +293,13 @@ def _dubbo_annotation(doc: JavaDoc, a: JAnnotation, ctx: Ctx) -> None:
     service = a.name in ("DubboService", "Service")
     if service:
         ctx.model.serves_dubbo = True
+    if service:  # method-level timeouts bound the requests of those methods (a reference's are the consumer's)
+        for mname, mv in a.methods.items():
+            label = f'@Method(name = "{mname}") of @{a.name} on {a.target}'
+            mt = java_setting(ctx, "timeout", mv, f"timeout of {label} in {doc.path}",
+                               f"{doc.path}#{a.target}/@{a.name}/{mname}/timeout")
+            if mt.int_value() is None or (mt.int_value() or 0) > 0:
+                ctx.model.timeouts.append(build(DubboTimeout, level="method", label=label, setting=mt))
     t = a.attrs.get("timeout")
     if t is None:
         return

@@ -85,6 +85,7 @@ class JAnnotation:
     span: Span
     target: str  # annotated class or field name
     attrs: dict[str, JValue]
+    methods: dict[str, JValue] = field(default_factory=dict)  # @Method(name=..., timeout=...) -> the timeout
 
 
 @dataclass(slots=True)
@@ -639,10 +640,22 @@ class _Reader:
             else:
                 d = next((c for c in decl.children if c.type == "variable_declarator"), None)
                 target = _txt(d.child_by_field_name("name")) if d is not None else ""
-            attrs = {k: self.value(v, None) for k, v in _annotation_args(ann).items()
+            args = _annotation_args(ann)
+            attrs = {k: self.value(v, None) for k, v in args.items()
                      if k in ("timeout", "retries", "executes", "actives", "version", "group", "interfaceClass",
                               "interfaceName")}
-            self.doc.annotations.append(JAnnotation(name, self.pos.span(ann), target, attrs))
+            methods: dict[str, JValue] = {}  # methods = {@Method(name = "export", timeout = 30000)}
+            m = args.get("methods")
+            for sub in ([m] if m is not None and m.type == "annotation" else
+                        m.named_children if m is not None else ()):
+                if sub.type != "annotation" or _annotation_name(sub) != "Method":
+                    continue
+                margs = _annotation_args(sub)
+                mname, mt = margs.get("name"), margs.get("timeout")
+                if mt is not None:
+                    label = _string_literal(mname) if mname is not None and mname.type == "string_literal" else None
+                    methods[label or _txt(mname) or "?"] = self.value(mt, None)
+            self.doc.annotations.append(JAnnotation(name, self.pos.span(ann), target, attrs, methods))
 
     def _is_dubbo(self, name: str, full: str) -> bool:
         if name.startswith("Dubbo"):
