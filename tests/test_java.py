@@ -552,3 +552,16 @@ def test_dubbo_method_timeouts_on_the_service_annotation(tmp_path: Path) -> None
     assert found(tmp_path, {JAVA: java(DRUID % "3000"), IMPL: single, **props}, "DS002") == []
     assert found(tmp_path, {JAVA: java(DRUID % "3000"), IMPL: impl.replace("30000", "3000"), **props},
                  "DS002") == [f"DS002 {JAVA}:10:23-27"]
+
+
+def test_a_missing_parser_is_cf001_on_the_file_not_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import cfglint.loaders.java as jl
+
+    monkeypatch.setattr(jl, "_PARSER", None)
+    monkeypatch.setitem(sys.modules, "tree_sitter", None)  # import tree_sitter now raises ImportError
+    props = {"src/main/resources/application.properties": "dubbo.protocol.threadpool=cached\n"}
+    write_tree(tmp_path, {"pom.xml": POM, JAVA: java("static final Object P = Executors.newCachedThreadPool();"),
+                          **props})
+    report = run_lint(tmp_path, cache=False)
+    got = sorted((f.rule, f.span.path) for f in report.findings)
+    assert got == [("CF001", JAVA), ("TP001", "src/main/resources/application.properties")]
