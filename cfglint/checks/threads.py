@@ -530,12 +530,13 @@ def long_keepalive(model: ModuleModel, options: dict[str, Any]) -> Iterator[Find
         seen.add(keep.span)
         fix = f"{limit}s" if sp.pool.kind == "boot-task-execution" else f"{limit}"
         unit = "a Duration such as 30s" if sp.pool.kind == "boot-task-execution" else "seconds"
+        advice = f"Write {sp.names['keep']} = {fix} or less ({unit}; Spring's default is 60 s)."
         if sp.pool.kind == "java-executor":
-            fix, unit = f"{limit}, TimeUnit.SECONDS", "ThreadPoolExecutor has no default; Executors use 60 s"
+            advice = (f"Pass a keepAliveTime of {limit}, TimeUnit.SECONDS or less (what Executors.newCachedThreadPool "
+                      "uses).")
         yield finding("TP004", keep,
                       f"{sp.what} keeps idle threads {sp.keep_seconds} s before they exit: {sp.keep_text}, above "
-                      f"max-keepalive = {limit} s. {KEEPALIVE_DANGER} Write {sp.names['keep']} = {fix} or less "
-                      f"({unit}; Spring's default is 60 s).",
+                      f"max-keepalive = {limit} s. {KEEPALIVE_DANGER} {advice}",
                       f"{sp.pool.key}/{sp.names['keep']}")
 
 
@@ -551,8 +552,9 @@ def _java_unit_slip(sp: SpringPool, seen: set[object]) -> Iterator[Finding]:
         return
     seen.add(keep.span)
     meant = "MILLISECONDS" if unit == "MICROSECONDS" else "MICROSECONDS or MILLISECONDS"
+    chain = f" ({'; '.join(keep.chain)})" if keep.chain else ""
     yield finding("TP004", keep,
-                  f"{sp.what} keeps idle threads only {secs * 1000:g} ms: keepAliveTime = {kv} {unit}. The number "
+                  f"{sp.what} keeps idle threads only {secs * 1000:g} ms: keepAliveTime = {kv} {unit}{chain}. The number "
                   f"reads like {meant} written with the wrong TimeUnit; with it, the threads above the core size exit "
                   "almost as soon as they go idle, so every burst pays for creating them again. If "
                   f"{kv} {unit} is deliberate, suppress this; otherwise write the unit you mean, e.g. "
