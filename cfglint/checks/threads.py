@@ -554,9 +554,9 @@ def _java_unit_slip(sp: SpringPool, seen: set[object]) -> Iterator[Finding]:
     meant = "MILLISECONDS" if unit == "MICROSECONDS" else "MICROSECONDS or MILLISECONDS"
     chain = f" ({'; '.join(keep.chain)})" if keep.chain else ""
     yield finding("TP004", keep,
-                  f"{sp.what} keeps idle threads only {secs * 1000:g} ms: keepAliveTime = {kv} {unit}{chain}. The number "
-                  f"reads like {meant} written with the wrong TimeUnit; with it, the threads above the core size exit "
-                  "almost as soon as they go idle, so every burst pays for creating them again. If "
+                  f"{sp.what} keeps idle threads only {secs * 1000:g} ms: keepAliveTime = {kv} {unit}{chain}. The "
+                  f"number reads like {meant} written with the wrong TimeUnit; with it, the threads above the core "
+                  "size exit almost as soon as they go idle, so every burst pays for creating them again. If "
                   f"{kv} {unit} is deliberate, suppress this; otherwise write the unit you mean, e.g. "
                   f"{kv}, TimeUnit.MILLISECONDS.",
                   f"{sp.pool.key}/keepAliveTime")
