@@ -225,8 +225,8 @@ def walk(paths: list[Path], cwd: Path, *, exclude: tuple[str, ...] = (), include
         root = next((r for rs, pre, r in root_strs if fs == rs or fs.startswith(pre)), None)
         module, test = _module_root(fs, str(root) if root is not None else os.path.dirname(fs), build_dirs,
                                     module_paths)
-        if test and not include_tests and not explicit:
-            continue
+        if test and not include_tests and (not explicit or fs.endswith(".java")):
+            continue  # test Java passed by a pre-commit hook is still test code
         out.append(SourceFile(fp, disp, "", module, test))
     return out
 

@@ -565,3 +565,15 @@ def test_a_missing_parser_is_cf001_on_the_file_not_a_crash(tmp_path: Path, monke
     report = run_lint(tmp_path, cache=False)
     got = sorted((f.rule, f.span.path) for f in report.findings)
     assert got == [("CF001", JAVA), ("TP001", "src/main/resources/application.properties")]
+
+
+def test_test_java_passed_explicitly_is_still_skipped(tmp_path: Path) -> None:
+    body = java("static final Object P = Executors.newCachedThreadPool();")
+    test_file = "src/test/java/com/acme/Pools.java"
+    write_tree(tmp_path, {"pom.xml": POM, test_file: body, JAVA: body})
+    from cfglint.api import lint
+    from cfglint.settings import Settings
+
+    report = lint([tmp_path / test_file, tmp_path / JAVA], Settings.model_validate({"respect-gitignore": False}),
+                  cwd=tmp_path)
+    assert [f.span.path for f in report.findings] == [JAVA]
