@@ -577,3 +577,40 @@ def test_test_java_passed_explicitly_is_still_skipped(tmp_path: Path) -> None:
     report = lint([tmp_path / test_file, tmp_path / JAVA], Settings.model_validate({"respect-gitignore": False}),
                   cwd=tmp_path)
     assert [f.span.path for f in report.findings] == [JAVA]
+
+
+PROPS_CLASS = """package com.acme;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+@ConfigurationProperties(prefix = "app.pool")
+public class PoolProperties {
+    private int coreSize = 8;
+    private int maxSize = 2147483647;
+    private int queueCapacity;
+    public int getCoreSize() { return coreSize; }
+    public int getMaxSize() { return maxSize; }
+    public int getQueueCapacity() { return queueCapacity; }
+}
+"""
+POOL_FROM_PROPS = java("""    @Bean
+    public ExecutorService appPool(PoolProperties props) {
+        return new ThreadPoolExecutor(props.getCoreSize(), props.getMaxSize(), 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(props.getQueueCapacity()));
+    }""")
+
+
+def test_getters_of_a_configuration_properties_class_resolve_through_the_modules_keys(tmp_path: Path) -> None:
+    files = {JAVA: POOL_FROM_PROPS, "src/main/java/com/acme/PoolProperties.java": PROPS_CLASS}
+    yml = "src/main/resources/application.yml"
+    assert found(tmp_path / "lib", files) == []  # no configuration in the module: library code, values unknown
+    # the field default 2147483647 is used (app.pool.max-size not set), the queue capacity is bound: TP001
+    got = found(tmp_path, {**files, yml: "app:\n  pool:\n    queue-capacity: 100\n"})
+    assert got == ["TP001 src/main/java/com/acme/PoolProperties.java:8:27-37"]
+    msg = messages(tmp_path, {**files, yml: "app:\n  pool:\n    queue-capacity: 100\n"}, "TP001")[0]
+    assert "app.pool.maxSize is not set; the default of field maxSize" in msg and "props.getMaxSize()" in msg
+    # set in the module's YAML: bounded
+    assert found(tmp_path, {**files, yml: "app:\n  pool:\n    max-size: 64\n    queue-capacity: 100\n"}) == []
+    # set to Integer.MAX_VALUE in YAML: reported where it is written
+    got = found(tmp_path, {**files, yml: "app:\n  pool:\n    max-size: 2147483647\n    queue-capacity: 100\n"})
+    assert got == [f"TP001 {yml}:3:15-25"]

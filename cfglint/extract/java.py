@@ -1,7 +1,7 @@
 """Java sources -> the typed model: executors built in code, connection pools built with setters, Dubbo
 annotations and Dubbo config objects. Values the file decides are literal settings at the argument; ``@Value``
-placeholders resolve through the module's PropertySpace under the profile. A value neither gives is unknown
-(``value=None``), which no check judges."""
+placeholders and getters of the module's @ConfigurationProperties classes resolve through the module's
+PropertySpace under the profile. A value none of these gives is unknown (``value=None``), which no check judges."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import re
 
 from cfglint.extract import Ctx, norm
 from cfglint.extract.spring_xml import split_connection_properties
-from cfglint.loaders.java import JAnnotation, JavaDoc, JCreation, JValue
+from cfglint.loaders.java import JAnnotation, JavaDoc, JCreation, JPropsClass, JValue
 from cfglint.model.construct import build
 from cfglint.model.datasource import DataSource
 from cfglint.model.dubbo import DubboProtocol, DubboTimeout
@@ -29,7 +29,25 @@ DUBBO_POOL_PROPS = {"threads": "threads", "threadpool": "threadpool", "queues": 
                     "corethreads": "corethreads", "alive": "alive"}
 
 
-def extract_java(doc: JavaDoc, ctx: Ctx) -> None:
+# @ConfigurationProperties classes of the module being extracted, by simple name (set by extract_java for the
+# duration of one call: extraction is single-threaded within a process).
+_PROPS: dict[str, JPropsClass] = {}
+
+
+def extract_java(docs: list[JavaDoc], ctx: Ctx) -> None:
+    """Every Java file of the module under the context's profile."""
+    _PROPS.clear()
+    for doc in docs:
+        for pc in doc.props_classes:
+            _PROPS.setdefault(pc.name, pc)
+    try:
+        for doc in docs:
+            _extract(doc, ctx)
+    finally:
+        _PROPS.clear()
+
+
+def _extract(doc: JavaDoc, ctx: Ctx) -> None:
     for c in doc.creations:
         if c.type in ("ThreadPoolExecutor", "ScheduledThreadPoolExecutor") or c.type.startswith("Executors."):
             _executor(doc, c, ctx)
@@ -50,6 +68,10 @@ def java_setting(ctx: Ctx, name: str, v: JValue, source: str, key: str) -> Setti
     chain: tuple[str, ...] = ()
     if v.via:  # 'CORE * 4, with static final field CORE = 8 (...)' when the expression is more than the name
         chain = (v.via if _NAME.fullmatch(v.text) else f"{v.text}, with {v.via}",)
+    if v.value is None and v.placeholder is None and v.getter is not None and v.getter[0] in _PROPS:
+        got = _bound_value(ctx, v, _PROPS[v.getter[0]], v.getter[1], name, source, key)
+        if got is not None:
+            return got
     if v.placeholder is None:
         return build(Setting, name=name, value=v.value, raw=v.text, span=v.span, origin="explicit", source=source,
                      chain=chain, key=key)
@@ -66,6 +88,35 @@ def java_setting(ctx: Ctx, name: str, v: JValue, source: str, key: str) -> Setti
                  origin="placeholder-default" if r.used_default else "explicit", source=source,
                  chain=(*chain, *r.chain, f"used as {v.text} at {v.span.path.rsplit('/', 1)[-1]}:{v.span.line}"),
                  key=key)
+
+
+def _bound_value(ctx: Ctx, v: JValue, pc: JPropsClass, prop: str, name: str, source: str, key: str
+                 ) -> Setting | None:
+    """``props.getMaxSize()`` on a @ConfigurationProperties(prefix = "pool") class: pool.max-size from the
+    module's properties (relaxed names), else the field's initializer; unknown when neither or when the module
+    has no configuration of its own (library code: the application binds it)."""
+    from cfglint.resolve import canon
+
+    if prop not in pc.fields:
+        return None
+    used = f"{v.text} at {v.span.path.rsplit('/', 1)[-1]}:{v.span.line}"
+    file = pc.path.rsplit("/", 1)[-1]
+    where = f'@ConfigurationProperties(prefix = "{pc.prefix}") class {pc.name} ({file}:{pc.line})'
+    full = canon(f"{pc.prefix}.{prop}")
+    d = ctx.space.get_canon(full, ctx.profile)
+    if d is not None:
+        r = ctx.space.resolve(d.value, d.value_span, ctx.profile)
+        value = r.value.strip() if isinstance(r.value, str) and "${" not in r.value else None
+        return build(Setting, name=name, value=value, raw=d.value, span=r.span, origin="explicit", source=source,
+                     chain=(f"{d.key} = {d.value!r} ({d.where()}), bound by {where}", *r.chain, f"used as {used}"),
+                     key=key)
+    init = pc.fields[prop]
+    if init is None or init.value is None or not ctx.space.files:
+        return build(Setting, name=name, value=None, raw=v.text, span=v.span, origin="explicit", source=source,
+                     chain=(), key=key)
+    return build(Setting, name=name, value=init.value, raw=init.text, span=init.span, origin="placeholder-default",
+                 source=source, chain=(f"{pc.prefix}.{prop} is not set; the default of field {prop} in {where}",
+                                       f"used as {used}"), key=key)
 
 
 def _file(doc: JavaDoc) -> str:

@@ -54,8 +54,7 @@ def build_models(module: Module, items: list, versions: dict[str, tuple[int, ...
         if java_docs:  # Java front end (issue 18): after Boot (bindings refine its datasources), before connections
             from cfglint.extract.java import extract_java
 
-            for jdoc in java_docs:
-                extract_java(jdoc, ctx)
+            extract_java(java_docs, ctx)
         extract_connections(ctx, urls)
         extract_keys(ctx, xml_docs)
         if profile is None:  # deployment files do not depend on Spring profiles

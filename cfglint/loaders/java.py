@@ -21,7 +21,7 @@ from cfglint.span import LineIndex, Span
 PREFILTER = re.compile(
     rb"ThreadPoolExecutor|ThreadPoolTaskExecutor|Executors\s*\.\s*new|DruidDataSource|HikariDataSource|"
     rb"HikariConfig|BasicDataSource|ComboPooledDataSource|DataSourceBuilder|@DubboService|@DubboReference|"
-    rb"dubbo\.config\.annotation|ProtocolConfig|ProviderConfig|ConsumerConfig")
+    rb"dubbo\.config\.annotation|ProtocolConfig|ProviderConfig|ConsumerConfig|@ConfigurationProperties")
 
 INT_CONSTANTS = {
     "Integer.MAX_VALUE": 2_147_483_647, "Long.MAX_VALUE": 9_223_372_036_854_775_807, "Short.MAX_VALUE": 32_767,
@@ -55,6 +55,7 @@ class JValue:
     via: str = ""  # how the value was found: 'CORE = 8 (static final field at Pools.java:5)'
     queue: str = ""  # for a work queue: the queue class
     node_type: str = ""
+    getter: tuple[str, str] | None = None  # props.getMaxSize() on a field/parameter of type T: (T, "maxSize")
 
 
 @dataclass(slots=True)
@@ -89,11 +90,23 @@ class JAnnotation:
 
 
 @dataclass(slots=True)
+class JPropsClass:
+    """A class bound with @ConfigurationProperties(prefix): its fields are the keys under the prefix."""
+
+    name: str
+    prefix: str
+    path: str
+    line: int
+    fields: dict[str, JValue | None]  # field -> its initializer (the default when no key is set)
+
+
+@dataclass(slots=True)
 class JavaDoc:
     path: str
     text: str
     creations: list[JCreation] = field(default_factory=list)
     annotations: list[JAnnotation] = field(default_factory=list)
+    props_classes: list[JPropsClass] = field(default_factory=list)
 
 
 def interesting(data: bytes) -> bool:
@@ -277,6 +290,8 @@ class _Reader:
             self.doc.creations.append(c)
         for n in annotated:
             self._dubbo_annotations(n)
+            if n.type == "class_declaration":
+                self._props_class(n)
 
     def _import(self, n: Any) -> None:
         body = _txt(n).removeprefix("import").strip().rstrip(";").strip()
@@ -496,7 +511,54 @@ class _Reader:
             typ = _simple_type(node.child_by_field_name("type"))
             if typ in QUEUE_TYPES:
                 self._queue(node, typ, method_node, out, depth)
+        elif t == "method_invocation":
+            self._getter(node, method_node, out)
 
+    def _getter(self, node: Any, method_node: Any, out: JValue) -> None:
+        """``props.getMaxSize()`` / ``props.isEnabled()`` on a field or parameter whose declared type is named:
+        the extractor resolves it when that type is a @ConfigurationProperties class of the module."""
+        obj, name = node.child_by_field_name("object"), node.child_by_field_name("name")
+        args = node.child_by_field_name("arguments")
+        if obj is None or name is None or (args is not None and args.named_child_count):
+            return
+        m = re.fullmatch(r"(get|is)([A-Z]\w*)", _txt(name))
+        target = _txt(obj).removeprefix("this.")
+        if m is None or not re.fullmatch(r"[A-Za-z_$][\w$]*", target):
+            return
+        decl = None
+        if method_node is not None:
+            local = _local_or_param(method_node, target)
+            if local is not None:
+                decl = local if local.type == "formal_parameter" else local.parent
+        if decl is None and target in self.fields:
+            decl = self.fields[target].parent
+        tnode = decl.child_by_field_name("type") if decl is not None else None
+        if tnode is not None:
+            prop = m.group(2)
+            out.getter = (_simple_type(tnode), prop[:1].lower() + prop[1:])
+
+    def _props_class(self, n: Any) -> None:
+        for ann in _annotations(_modifiers(n)):
+            if _annotation_name(ann) != "ConfigurationProperties":
+                continue
+            a = _annotation_args(ann)
+            v = a.get("prefix") or a.get("value")
+            prefix = _string_literal(v) if v is not None and v.type == "string_literal" else None
+            if not prefix:
+                return
+            fields: dict[str, JValue | None] = {}
+            body = n.child_by_field_name("body")
+            for f in body.named_children if body is not None else ():
+                if f.type != "field_declaration" or re.search(r"\bstatic\b", _txt(_modifiers(f))):
+                    continue
+                for d in f.children:
+                    if d.type == "variable_declarator":
+                        init = d.child_by_field_name("value")
+                        fields[_txt(d.child_by_field_name("name"))] = self.value(init, None) if init is not None \
+                            else None
+            self.doc.props_classes.append(JPropsClass(_txt(n.child_by_field_name("name")), prefix, self.doc.path,
+                                                      self.pos.span(n).line, fields))
+            return
     def _binary(self, node: Any, method_node: Any, out: JValue, depth: int) -> None:
         op = _txt(node.child_by_field_name("operator"))
         a = JValue("", out.span, None)
@@ -620,10 +682,9 @@ class _Reader:
                 if sub.node_type == "object_creation_expression" and sub.value is None:
                     out.value = str(INT_CONSTANTS["Integer.MAX_VALUE"])  # LinkedBlockingQueue(new ArrayList<>(..))
                 else:
-                    out.value, out.placeholder, out.ph_span, out.via = sub.value, sub.placeholder, sub.ph_span, sub.via
+                    _copy(sub, out)
         elif typ == "ArrayBlockingQueue" and args:
-            sub = self.value(args[0], method_node, depth + 1)
-            out.value, out.placeholder, out.ph_span, out.via = sub.value, sub.placeholder, sub.ph_span, sub.via
+            _copy(self.value(args[0], method_node, depth + 1), out)
         elif typ in ("PriorityBlockingQueue", "LinkedTransferQueue", "DelayQueue"):
             out.value = str(INT_CONSTANTS["Integer.MAX_VALUE"])  # grow without bound whatever the argument
 
@@ -686,6 +747,12 @@ _HARMLESS_USERS = frozenset({"put", "add", "register", "registerShutdownHook", "
                              "println", "setTargetDataSources", "setDefaultTargetDataSource", "of", "asList",
                              "singletonList", "hashMap", "wrap", "decorate", "setExecutor", "setTaskExecutor",
                              "setAsyncExecutor"})
+
+
+def _copy(sub: JValue, out: JValue) -> None:
+    """What a queue's capacity argument evaluated to, onto the queue's value."""
+    out.value, out.placeholder, out.ph_span, out.via, out.getter = sub.value, sub.placeholder, sub.ph_span, sub.via, \
+        sub.getter
 
 
 def _as_int(v: str | None) -> int | None:
