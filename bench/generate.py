@@ -15,7 +15,12 @@ services is a prefix of the tree for 500: scaling runs compare like with like. S
 deliberately dangerous (cached/unbounded Dubbo pools, Druid without maxWait, JDBC URLs without
 timeouts, task executors with a queue but no maximum); the manifest counts them.
 
-Usable alone: ``python bench/generate.py --services 500 --out bench/work/tree-500``.
+With ``--java`` every service also gets Java sources under ``src/main/java``: a handful of ordinary classes
+(DTOs, controllers, mappers: the byte prefilter skips them) plus a configuration class with a few executors and a
+DruidDataSource built in code and a @DubboService with a timeout, some of them dangerous. The main benchmark series
+stays config-only; the Java tree measures the Java front end's cost on its own (RESULTS.md).
+
+Usable alone: ``python bench/generate.py --services 500 --out bench/work/tree-500 [--java]``.
 """
 
 from __future__ import annotations
@@ -71,6 +76,9 @@ class Danger:
     yaml_task_no_max: bool = False  # spring.task.execution.pool.queue-capacity without max-size
     props_url_no_timeouts: bool = False  # jdbc.url without connect/socket timeouts
     yaml_url_no_timeouts: bool = False
+    java_unbounded_pool: bool = False  # new ThreadPoolExecutor(8, Integer.MAX_VALUE, ..., SynchronousQueue)
+    java_fixed_pool: bool = False  # Executors.newFixedThreadPool(n): unbounded queue
+    java_no_max_wait: bool = False  # new DruidDataSource() + setters, no setMaxWait
 
 
 @dataclass
@@ -556,7 +564,107 @@ def service_name(i: int) -> tuple[str, str]:
     return dom_dir, f"{domain}-{NOUNS[i % len(NOUNS)]}-{i:04d}"
 
 
-def _service(seed: int, i: int) -> tuple[dict[str, str], Danger]:
+_JAVA_PLAIN = """package {pkg}.{sub};
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {name}: an ordinary class the Java prefilter skips without parsing. */
+public class {name} implements Serializable {{
+    private static final long serialVersionUID = {n}L;
+    private Long id;
+    private String code;
+    private List<String> tags = new ArrayList<>();
+
+    public Long getId() {{
+        return id;
+    }}
+
+    public void setId(Long id) {{
+        this.id = id;
+    }}
+
+    public String getCode() {{
+        return code == null ? "" : code.trim();
+    }}
+
+    public List<String> getTags() {{
+        return tags;
+    }}
+}}
+"""
+
+
+def _java_sources(rng: random.Random, base: str, pkg: str, cls: str, db: str, d: Danger) -> dict[str, str]:
+    """Ordinary classes plus one configuration class with pools and a datasource, and a Dubbo provider."""
+    root = f"{base}/src/main/java/{pkg.replace('.', '/')}"
+    out = {}
+    for j in range(rng.randint(6, 14)):
+        sub = rng.choice(("dto", "web", "mapper", "domain", "util"))
+        name = f"{rng.choice(ENTITIES)}{rng.choice(('Dto', 'Vo', 'Controller', 'Mapper', 'Helper'))}{j}"
+        out[f"{root}/{sub}/{name}.java"] = _JAVA_PLAIN.format(pkg=pkg, sub=sub, name=name, n=rng.randint(1, 10**9))
+    core = rng.choice((4, 8, 16))
+    pool_max = "Integer.MAX_VALUE" if d.java_unbounded_pool else str(core * rng.choice((2, 4)))
+    fixed = (f"        return Executors.newFixedThreadPool({core});" if d.java_fixed_pool else
+             f"        return new ThreadPoolExecutor({core}, {core}, 0L, TimeUnit.MILLISECONDS,\n"
+             f"                new ArrayBlockingQueue<>({rng.choice((100, 500, 1000))}));")
+    url, _ = _jdbc(rng, db, f"{cls.lower()}-db.internal", "app", True)
+    max_wait = "" if d.java_no_max_wait else f"        ds.setMaxWait({rng.choice((300, 500, 800))});\n"
+    out[f"{root}/config/{cls}ExecutorConfig.java"] = f"""package {pkg}.config;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import com.alibaba.druid.pool.DruidDataSource;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration
+public class {cls}ExecutorConfig {{
+
+    private static final int CORE = {core};
+
+    @Bean(destroyMethod = "shutdown")
+    public ExecutorService workerExecutor() {{
+        return new ThreadPoolExecutor(CORE, {pool_max}, 60, TimeUnit.SECONDS, new SynchronousQueue<>());
+    }}
+
+    @Bean(destroyMethod = "shutdown")
+    public ExecutorService batchExecutor() {{
+{fixed}
+    }}
+
+    @Bean
+    public DataSource reportDataSource() {{
+        DruidDataSource ds = new DruidDataSource();
+        ds.setUrl("{url}");
+        ds.setMaxActive({rng.choice((10, 20, 50))});
+{max_wait}        return ds;
+    }}
+}}
+"""
+    out[f"{root}/service/{cls}FacadeImpl.java"] = f"""package {pkg}.service;
+
+import org.apache.dubbo.config.annotation.DubboService;
+
+@DubboService(version = "1.0.0", timeout = {rng.choice((1000, 3000, 5000))})
+public class {cls}FacadeImpl {{
+    public String ping(String who) {{
+        return "pong " + who;
+    }}
+}}
+"""
+    return out
+
+
+def _service(seed: int, i: int, java: bool = False) -> tuple[dict[str, str], Danger]:
     """Relative path -> content for one service, and what it was made to contain."""
     rng = random.Random(f"{seed}:{i}")
     dom_dir, svc = service_name(i)
@@ -594,6 +702,12 @@ def _service(seed: int, i: int) -> tuple[dict[str, str], Danger]:
             _properties(rng, svc, pkg, db, url, driver, d, boot_props),
         f"{res}/application.yml": _yaml(rng, svc, pkg, db, yurl, prod_url, driver, d),
     }
+    if java:  # after every draw of the config files: the config part of the tree is the same with or without
+        jr = random.Random(f"{seed}:{i}:java")
+        d.java_unbounded_pool = jr.random() < 0.1
+        d.java_fixed_pool = jr.random() < 0.3
+        d.java_no_max_wait = jr.random() < 0.2
+        files.update(_java_sources(jr, base, pkg, cls, db, d))
     return files, d
 
 
@@ -610,7 +724,7 @@ def kind_of(path: str) -> str | None:
     return None
 
 
-def generate(root: Path, services: int, seed: int = DEFAULT_SEED) -> Manifest:
+def generate(root: Path, services: int, seed: int = DEFAULT_SEED, java: bool = False) -> Manifest:
     """Write the tree under ``root`` (replacing it) and return its manifest. Idempotent: the same
     arguments give byte-identical files."""
     if root.exists():
@@ -622,7 +736,7 @@ def generate(root: Path, services: int, seed: int = DEFAULT_SEED) -> Manifest:
     all_files: dict[str, str] = {}
     danger_counts: dict[str, int] = {k: 0 for k in asdict(Danger())}
     for i in range(services):
-        files, d = _service(seed, i)
+        files, d = _service(seed, i, java)
         dom_dir, svc = service_name(i)
         by_domain.setdefault(dom_dir, []).append(svc)
         all_files.update(files)
@@ -639,7 +753,7 @@ def generate(root: Path, services: int, seed: int = DEFAULT_SEED) -> Manifest:
         data = text.encode("utf-8")
         p.write_bytes(data)
         digest.update(rel.encode() + b"\0" + data + b"\0")
-        kind = kind_of(rel)
+        kind = kind_of(rel) or ("java" if java and rel.endswith(".java") else None)
         if kind is not None:
             man.files[kind] = man.files.get(kind, 0) + 1
             man.bytes[kind] = man.bytes.get(kind, 0) + len(data)
@@ -672,8 +786,9 @@ def main() -> None:
     ap.add_argument("--services", type=int, default=500)
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--java", action="store_true", help="add Java sources (pools, datasources, Dubbo annotations)")
     args = ap.parse_args()
-    man = generate(args.out, args.services, args.seed)
+    man = generate(args.out, args.services, args.seed, args.java)
     print(json.dumps(asdict(man), indent=2))
 
 

@@ -53,6 +53,7 @@ class Application:
     xml: list[XmlDoc] = field(default_factory=list)
     variants: dict[str, str] = field(default_factory=dict)
     profiles: dict[str, str] = field(default_factory=dict)  # file -> the Spring profile it is for (a Nacos data id)
+    java: bool = False  # a process that runs the module's Java code (Boot or XML), which is then judged with it
 
     def sources(self, root: str = "") -> list[str]:
         """Display paths of the sources (relative to ``root`` when under it), XML contexts first."""
@@ -186,13 +187,15 @@ def _keys(p: PropsFile) -> set[str]:
 
 
 def plan(props: list[PropsFile], xml: list[XmlDoc], build_text: str | None = None,
-         module_root: str = "", foreign: dict[str, str] | None = None, elsewhere: set[str] | None = None
-         ) -> list[Application]:
+         module_root: str = "", foreign: dict[str, str] | None = None, elsewhere: set[str] | None = None,
+         java: list[str] | None = None) -> list[Application]:
     """The applications of one module. ``props``/``xml`` carry display paths; ``module_root`` is the display path
     of the module directory with a trailing slash ('' for the current directory); ``build_text`` the pom.
     ``foreign``: config-center files of other folders this module's Boot application loads, with the Spring
     profile each is for ('' for every profile; cfglint.links);
-    ``elsewhere``: own files an application of another module loads (judged there, not here)."""
+    ``elsewhere``: own files an application of another module loads (judged there, not here); ``java``: the texts
+    of the module's Java sources (pools, datasources and timeouts in code), which every process of the module runs:
+    with no Boot or XML application, the Java code is an application of its own."""
     if elsewhere:
         props = [p for p in props if p.path not in elsewhere]
     outside = [p for p in props if foreign and p.path in foreign]
@@ -310,8 +313,11 @@ def plan(props: list[PropsFile], xml: list[XmlDoc], build_text: str | None = Non
     else:
         apps.extend(xml_apps)
 
-    # Every process of the module reads dubbo.properties and the build's filter files.
+    if java and not apps:  # a process configured in code (@PropertySource files join it through placeholders)
+        apps.append(Application("Java configuration of the module", "java"))
+    # Every process of the module reads dubbo.properties and the build's filter files, and runs its Java code.
     for a in apps:
+        a.java = bool(java)
         a.props = [*filter_base, *dubbo_props, *filter_variants, *a.props]
         a.variants = dict(variants)
 
@@ -322,7 +328,7 @@ def plan(props: list[PropsFile], xml: list[XmlDoc], build_text: str | None = Non
     joined: set[str] = set()
     if rest and apps:
         for a in apps:
-            wanted = _placeholders([p.text for p in a.props] + [d.text for d in a.xml])
+            wanted = _placeholders([p.text for p in a.props] + [d.text for d in a.xml] + list(java or ()))
             if not wanted:
                 continue
             for p in rest:

@@ -58,7 +58,8 @@ def code_fingerprint() -> str:
     # The parsers' own installs: an upgraded lxml or libyaml binding may word or place a parse error differently.
     import importlib.util
 
-    for mod in ("lxml", "lxml.etree", "ruamel.yaml", "_ruamel_yaml", "javaproperties"):
+    for mod in ("lxml", "lxml.etree", "ruamel.yaml", "_ruamel_yaml", "javaproperties", "tree_sitter",
+                "tree_sitter_java"):
         with contextlib.suppress(ImportError, ValueError, OSError, TypeError):
             spec = importlib.util.find_spec(mod)
             if spec is not None and spec.origin:

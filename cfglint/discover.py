@@ -16,6 +16,7 @@ SKIP_DIRS = frozenset({".git", ".hg", ".svn", "target", "build", "node_modules",
 BUILD_FILES = ("pom.xml", "build.gradle", "build.gradle.kts")
 CONFIG_EXTS = {".xml": "xml", ".properties": "properties", ".yml": "yaml", ".yaml": "yaml"}
 SNIFF_BYTES = 8192
+JAVA_MAIN = os.sep + os.path.join("src", "main", "java") + os.sep
 
 # XML worth linting: Spring bean files, Dubbo config, anything holding a JDBC URL.
 _XML_CONFIG = re.compile(rb"springframework\.org/schema|schema/dubbo|<beans[\s>]|jdbc:", re.I)
@@ -35,7 +36,7 @@ _HELM = re.compile(rb"\{\{[-\s]")
 class SourceFile:
     path: Path  # absolute
     display: str  # relative to the current directory, posix separators
-    kind: str  # xml | properties | yaml | compose | k8s | build | skip
+    kind: str  # xml | properties | yaml | compose | k8s | build | java | skip
     module: Path  # module root (absolute)
     test: bool = False
     reason: str = ""  # why a file is skipped
@@ -71,6 +72,8 @@ def classify(path: Path, head: bytes) -> tuple[str, str]:
     if name in BUILD_FILES:
         return "build", ""
     ext = path.suffix.lower()
+    if ext == ".java":  # the loader's byte prefilter decides whether it is parsed
+        return "java", ""
     kind = CONFIG_EXTS.get(ext)
     if kind is None:
         return "skip", "not a configuration file type"
@@ -162,10 +165,12 @@ def module_dir(path: Path) -> Path:
 def _scan_tree(top: str, found: dict[str, bool], build_dirs: dict[str, str | None]) -> None:
     """Candidate files under ``top`` (sorted directories, no symlinked directories), noting which directories hold
     a build file. ``DirEntry.is_file()`` needs no extra stat except for symlinks: a symlink counts if it ends at a
-    regular file; FIFOs, devices, dangling links and symlink loops are left out (is_file() never raises)."""
+    regular file; FIFOs, devices, dangling links and symlink loops are left out (is_file() never raises).
+    ``.java`` files count only under ``src/main/java`` (production code; tests never build production pools)."""
     stack = [top]
     while stack:
         d = stack.pop()
+        java = JAVA_MAIN in d + os.sep
         try:
             with os.scandir(d) as it:
                 entries = list(it)
@@ -180,7 +185,8 @@ def _scan_tree(top: str, found: dict[str, bool], build_dirs: dict[str, str | Non
                     if name not in SKIP_DIRS and not name.startswith("."):
                         subdirs.append(e.path)
                     continue
-                if (name in BUILD_FILES or os.path.splitext(name)[1].lower() in CONFIG_EXTS) and e.is_file():
+                ext = os.path.splitext(name)[1].lower()
+                if (name in BUILD_FILES or ext in CONFIG_EXTS or (java and ext == ".java")) and e.is_file():
                     found.setdefault(e.path, False)
                     names.add(name)
             except OSError:
@@ -228,8 +234,8 @@ def walk(paths: list[Path], cwd: Path, *, exclude: tuple[str, ...] = (), include
         root = next((r for rs, pre, r in root_strs if fs == rs or fs.startswith(pre)), None)
         module, test = _module_root(fs, str(root) if root is not None else os.path.dirname(fs), build_dirs,
                                     module_paths)
-        if test and not include_tests and not explicit:
-            continue
+        if test and not include_tests and (not explicit or fs.endswith(".java")):
+            continue  # test Java passed by a pre-commit hook is still test code
         out.append(SourceFile(fp, disp, "", module, test))
     return out
 

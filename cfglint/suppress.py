@@ -2,11 +2,12 @@
 
     # cfglint: disable=JD001,JD002 -- reason        (.properties own line; YAML same line or own line)
     <!-- cfglint: disable=TP001 - reason -->        (XML; '--' is not allowed inside XML comments)
+    // cfglint: disable=TP001 -- reason             (Java; also in a one-line /* ... */)
     # cfglint: disable-file=CF002
 
 A directive on its own line applies to the next non-blank line (for XML, to the whole start tag that
-begins there); a trailing one applies to its own line. Rule names work as well as IDs. Directives
-that suppress nothing are reported as CF003."""
+begins there; for Java, to the whole statement that begins there); a trailing one applies to its own
+line. Rule names work as well as IDs. Directives that suppress nothing are reported as CF003."""
 
 from __future__ import annotations
 
@@ -44,6 +45,8 @@ def _comment_bodies(path: str, line: str) -> list[tuple[int, str, bool]]:
     stripped = line.lstrip()
     if low.endswith(".xml"):
         return [(m.start(1), m.group(1), line[:m.start()].strip() == "") for m in _XML_COMMENT.finditer(line)]
+    if low.endswith(".java"):
+        return _java_comments(line)
     if low.endswith(".properties"):
         return [(len(line) - len(stripped) + 1, stripped[1:], True)] if stripped[:1] in ("#", "!") else []
     # YAML: '#' at line start or after whitespace
@@ -52,6 +55,38 @@ def _comment_bodies(path: str, line: str) -> list[tuple[int, str, bool]]:
         return []
     pos = m.end()
     return [(pos, line[pos:], line[:pos - 1].strip() == "")]
+
+
+def _java_comments(line: str) -> list[tuple[int, str, bool]]:
+    """``//`` and one-line ``/* */`` comments outside string and char literals."""
+    out: list[tuple[int, str, bool]] = []
+    i, n, quote = 0, len(line), ""
+    while i < n:
+        c = line[i]
+        if quote:
+            if c == "\\":
+                i += 2
+                continue
+            if c == quote:
+                quote = ""
+        elif c in "\"'":
+            quote = c
+        elif line.startswith("//", i):
+            out.append((i + 2, line[i + 2:], line[:i].strip() == ""))
+            break
+        elif line.startswith("/*", i):
+            end = line.find("*/", i + 2)
+            body = line[i + 2:end] if end >= 0 else line[i + 2:]
+            out.append((i + 2, body, line[:i].strip() == "" and (end < 0 or not line[end + 2:].strip())))
+            if end < 0:
+                break
+            i = end + 2
+            continue
+        i += 1
+    return out
+
+
+_JAVA_STATEMENT_END = re.compile(r"[;{}]\s*(//.*|/\*.*)?$")
 
 
 def parse_directives(path: str, text: str) -> list[Directive]:
@@ -84,6 +119,10 @@ def parse_directives(path: str, text: str) -> list[Directive]:
                 last = nxt
                 if path.lower().endswith(".xml"):  # the whole start tag that begins there
                     while last <= len(lines) and ">" not in lines[last - 1]:
+                        last += 1
+                elif path.lower().endswith(".java"):  # the whole statement that begins there (arguments wrap)
+                    while last < len(lines) and last - nxt < 40 and not _JAVA_STATEMENT_END.search(
+                            lines[last - 1].rstrip()):
                         last += 1
                 cover = (nxt, last)
             else:

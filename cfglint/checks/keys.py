@@ -426,6 +426,8 @@ class Judge:
             return self._boot_full(use, e, w, closed=False)
         pool = self._flat_pool_name(leaf)
         if pool is not None:
+            if "spring.datasource" in self.model.bindings:
+                return None  # Java code binds spring.datasource onto its own pool bean (@ConfigurationProperties)
             if leaf == "jdbcurl" or "spring.datasource.jdbcurl" in self.prop_canons:
                 # jdbc-url only binds when the application builds the pool itself from spring.datasource
                 # (@ConfigurationProperties("spring.datasource") + DataSourceBuilder): flat keys may be bound.

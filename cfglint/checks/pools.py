@@ -163,6 +163,7 @@ def bounding_timeout(model: ModuleModel) -> tuple[int, str, Span] | None:
     up. Taking the longest keeps DS002 to waits that outlast every timeout in sight. Without any, Dubbo's
     default when the module serves Dubbo."""
     best: tuple[int, str, Span] | None = None
+    unknown = False  # a provider-side timeout is written but its value is not known (unresolved, a Java constant)
     for t in model.timeouts:
         if t.setting.span is None:
             continue
@@ -170,14 +171,17 @@ def bounding_timeout(model: ModuleModel) -> tuple[int, str, Span] | None:
         if consumer and not model.serves_dubbo:
             continue  # a pure consumer's own calls are not the requests its pools serve
         ms = t.setting.int_value()
-        if ms is None or ms <= 0:
+        if ms is None:
+            unknown = True
+            continue
+        if ms <= 0:
             continue
         if best is None or ms > best[0]:
             side = ("consumer-side timeout, which overrides the provider's from Dubbo 2.7.2" if consumer
                     else "provider-side timeout, the consumers' default")
             best = (ms, f"the Dubbo timeout {ms} ms ({t.setting.source}; the {side})", t.setting.span)
-    if best is not None or not model.serves_dubbo:
-        return best
+    if best is not None or not model.serves_dubbo or unknown:
+        return best  # an unknown timeout still replaces Dubbo's default: the bound is not known then
     none = "no Dubbo timeout is set: not on the provider, its services or methods, nor on the consumer side"
     for p in model.protocols:
         if p.name in ("dubbo", ""):

@@ -70,6 +70,8 @@ def unbounded_thread_pool(model: ModuleModel, options: dict[str, Any]) -> Iterat
                                "spring.task.execution.pool.queue-capacity")
         elif pool.kind == "task-executor":
             yield from _task(pool)
+        elif pool.kind == "java-executor":
+            yield from _java(pool)
 
 
 def _dubbo(pool: ThreadPool, s: dict[str, Setting]) -> Iterator[Finding]:
@@ -138,6 +140,32 @@ def _task(pool: ThreadPool) -> Iterator[Finding]:
                       f"{INT_MAX} threads (Integer.MAX_VALUE): when the queue is full, threads are created "
                       "without limit. Add pool-size=\"8-50\".",
                       f"{pool.key}/pool-size")
+
+
+def _java(pool: ThreadPool) -> Iterator[Finding]:
+    """A java.util.concurrent pool built in code: the maximum is reached only once the queue refuses a task."""
+    mx = pool.get("maxpoolsize")
+    if not _huge(mx):
+        return
+    assert mx is not None
+    queue = pool.get("queuecapacity")
+    qv = queue.int_value() if queue is not None else None
+    if qv is None or qv >= UNBOUNDED_THREADS:
+        return  # behind an unbounded queue the maximum is never reached (TP003); an unknown queue is not judged
+    assert queue is not None
+    if (mx.raw or "").startswith("newCachedThreadPool"):
+        what = ("Executors.newCachedThreadPool() has no thread limit: maximumPoolSize = Integer.MAX_VALUE with a "
+                "SynchronousQueue, so every task that finds the other threads busy starts a new thread")
+    else:
+        qtext = "a SynchronousQueue, so every task that finds the threads busy starts one" if qv <= 0 else \
+            f"a queue of {qv}, so once it is full every new task starts one"
+        what = f"{pool.label} allows an effectively unbounded number of threads: {show(mx)} with {qtext}"
+    yield finding("TP001", mx,
+                  f"{what}. Under sustained load or a slow downstream it creates threads until the host runs out of "
+                  "memory (\"unable to create new native thread\") and never rejects work. Build it with a measured "
+                  "maximum and a bounded queue, e.g. new ThreadPoolExecutor(8, 50, 60, TimeUnit.SECONDS, "
+                  "new ArrayBlockingQueue<>(100), new ThreadPoolExecutor.CallerRunsPolicy()).",
+                  f"{pool.key}/maximumPoolSize")
 
 
 # ---- shared helpers for TP002-TP004 ----------------------------------------------------------------------
@@ -297,6 +325,38 @@ def spring_pools(model: ModuleModel) -> Iterator[SpringPool]:
                  "keep": p + "keep-alive"})
         elif pool.kind == "task-executor":
             yield _task_pool(pool)
+        elif pool.kind == "java-executor":
+            yield _java_pool(pool)
+
+
+UNIT_SECONDS = {"NANOSECONDS": 1e-9, "MICROSECONDS": 1e-6, "MILLISECONDS": 1e-3, "SECONDS": 1, "MINUTES": 60,
+                "HOURS": 3600, "DAYS": 86400}
+
+
+def java_keepalive(pool: ThreadPool) -> tuple[int | None, str, float | None]:
+    """(value, TimeUnit name, seconds) of a Java pool's keep-alive; None where unknown."""
+    keep, unit = pool.get("keepalive"), pool.get("keepaliveunit")
+    kv = keep.int_value() if keep is not None else None
+    uv = (unit.value or "").strip() if unit is not None else ""
+    secs = kv * UNIT_SECONDS[uv] if kv is not None and uv in UNIT_SECONDS else None
+    return kv, uv, secs
+
+
+def _java_pool(pool: ThreadPool) -> SpringPool:
+    """A ThreadPoolExecutor built in code: every size is an argument (no library default to fill in)."""
+    kv, unit, secs = java_keepalive(pool)
+    keep = pool.get("keepalive")
+    keep_text = ""
+    if keep is not None and kv is not None and secs is not None:
+        chain = f"; {'; '.join(keep.chain)}" if keep.chain else ""
+        keep_text = f"keepAliveTime = {kv} {unit} ({secs:g} s{chain})"
+    core, mx, queue = pool.get("corepoolsize"), pool.get("maxpoolsize"), pool.get("queuecapacity")
+    scheduled = pool.get("scheduled") is not None  # a delay queue by design: only its core size is judged
+    return SpringPool(
+        pool, pool.label, not scheduled, _int(core, 1), core, _int(mx, INT_MAX), mx, _int(queue, INT_MAX), queue,
+        _bool(pool.get("allowcorethreadtimeout"), False), keep if secs is not None else None,
+        int(secs) if secs is not None else None, keep_text,
+        {"core": "corePoolSize", "max": "maximumPoolSize", "queue": "workQueue", "keep": "keepAliveTime"})
 
 
 def _task_pool(pool: ThreadPool) -> SpringPool:
@@ -451,7 +511,15 @@ def unbounded_task_queue(model: ModuleModel, options: dict[str, Any]) -> Iterato
         if not sp.configured or sp.startup_error or not sp.queue_unbounded:
             continue
         where = sp.queue_s if sp.queue_s is not None else sp.pool.anchor
-        if sp.queue_s is not None:
+        fix = (f"Set {sp.names['queue']} to the backlog callers can afford to wait for (e.g. 100), with a "
+               f"bounded {sp.names['max']} and a rejection policy such as CallerRuns.")
+        if sp.pool.kind == "java-executor" and sp.queue_s is not None:
+            chain = f"; {'; '.join(sp.queue_s.chain)}" if sp.queue_s.chain else ""
+            qtext = f"the work queue ({sp.queue_s.raw}{chain}) has no bound"
+            fix = ("Give it a bounded queue sized to the backlog callers can afford to wait for, e.g. "
+                   "new ThreadPoolExecutor(core, max, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(100), "
+                   "new ThreadPoolExecutor.CallerRunsPolicy()).")
+        elif sp.queue_s is not None:
             qtext = f"{show(sp.queue_s)} is effectively unbounded"
         else:
             qtext = (f"{sp.names['queue']} is not set, so the work queue is an unbounded LinkedBlockingQueue "
@@ -467,9 +535,7 @@ def unbounded_task_queue(model: ModuleModel, options: dict[str, Any]) -> Iterato
         yield finding("TP003", where,
                       f"{sp.what}: {qtext}.{size} Every task that finds the threads busy waits in memory instead of "
                       "being rejected, so a slow downstream turns into a backlog that grows until the heap is gone "
-                      "(OutOfMemoryError), and the rejection policy never runs. "
-                      f"Set {sp.names['queue']} to the backlog callers can afford to wait for (e.g. 100), with a "
-                      f"bounded {sp.names['max']} and a rejection policy such as CallerRuns.",
+                      f"(OutOfMemoryError), and the rejection policy never runs. {fix}",
                       f"{sp.pool.key}/{sp.names['queue']}")
 
 
@@ -521,6 +587,8 @@ def long_keepalive(model: ModuleModel, options: dict[str, Any]) -> Iterator[Find
                       "(milliseconds; Dubbo's default is 60000) and bound threads.",
                       f"{pool.key}/alive")
     for sp in spring_pools(model):
+        if sp.pool.kind == "java-executor":
+            yield from _java_unit_slip(sp, seen)
         keep = sp.keep_s
         if keep is None or sp.keep_seconds is None or sp.keep_seconds <= limit or keep.span in seen:
             continue
@@ -529,8 +597,33 @@ def long_keepalive(model: ModuleModel, options: dict[str, Any]) -> Iterator[Find
         seen.add(keep.span)
         fix = f"{limit}s" if sp.pool.kind == "boot-task-execution" else f"{limit}"
         unit = "a Duration such as 30s" if sp.pool.kind == "boot-task-execution" else "seconds"
+        advice = f"Write {sp.names['keep']} = {fix} or less ({unit}; Spring's default is 60 s)."
+        if sp.pool.kind == "java-executor":
+            advice = (f"Pass a keepAliveTime of {limit}, TimeUnit.SECONDS or less (what Executors.newCachedThreadPool "
+                      "uses).")
         yield finding("TP004", keep,
                       f"{sp.what} keeps idle threads {sp.keep_seconds} s before they exit: {sp.keep_text}, above "
-                      f"max-keepalive = {limit} s. Its {sp.surplus_text()}. {KEEPALIVE_DANGER} Write "
-                      f"{sp.names['keep']} = {fix} or less ({unit}; Spring's default is 60 s).",
+                      f"max-keepalive = {limit} s. Its {sp.surplus_text()}. {KEEPALIVE_DANGER} {advice}",
                       f"{sp.pool.key}/{sp.names['keep']}")
+
+
+def _java_unit_slip(sp: SpringPool, seen: set[object]) -> Iterator[Finding]:
+    """A keep-alive of thousands of MICROSECONDS or NANOSECONDS: a number sized for milliseconds (or seconds)
+    written with a finer unit. Surplus threads then exit within milliseconds of going idle and every burst
+    creates them again."""
+    kv, unit, secs = java_keepalive(sp.pool)
+    keep = sp.pool.get("keepalive")
+    if keep is None or kv is None or secs is None or unit not in ("MICROSECONDS", "NANOSECONDS") or kv < 1000:
+        return
+    if keep.span in seen or not sp.surplus_threads():
+        return
+    seen.add(keep.span)
+    meant = "MILLISECONDS" if unit == "MICROSECONDS" else "MICROSECONDS or MILLISECONDS"
+    chain = f" ({'; '.join(keep.chain)})" if keep.chain else ""
+    yield finding("TP004", keep,
+                  f"{sp.what} keeps idle threads only {secs * 1000:g} ms: keepAliveTime = {kv} {unit}{chain}. The "
+                  f"number reads like {meant} written with the wrong TimeUnit; with it, the threads above the core "
+                  "size exit almost as soon as they go idle, so every burst pays for creating them again. If "
+                  f"{kv} {unit} is deliberate, suppress this; otherwise write the unit you mean, e.g. "
+                  f"{kv}, TimeUnit.MILLISECONDS.",
+                  f"{sp.pool.key}/keepAliveTime")

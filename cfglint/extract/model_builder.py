@@ -32,11 +32,12 @@ def build_models(module: Module, items: list, versions: dict[str, tuple[int, ...
     own = {p.path for p in props}  # a shared file is also loaded by the module that holds it
     shared_props = [i.node for i in shared or () if isinstance(i.node, PropsFile) and i.node.path not in own
                     and i.node.kind in ("yaml", "properties")]
+    java_docs = [i.node for i in items if i.file.kind == "java" and i.node is not None]  # Java front end (issue 18)
     root = module_display_root(module, items)
     models: list[ModuleModel] = []
     for app in plan(props, xml_docs, build_text, root + "/" if root not in ("", ".") else "", module.foreign,
-                    set(module.claimed)):
-        models.extend(app_models(app, shared_props, root, versions, present))
+                    set(module.claimed), [d.text for d in java_docs]):
+        models.extend(app_models(app, shared_props, root, versions, present, java_docs if app.java else []))
     if deploy:  # deployment files depend on no application or profile
         model = ModuleModel(root=root, profile=None, versions=dict(versions), present=set(present))
         ctx = Ctx(PropertySpace(()), None, model)
@@ -60,8 +61,9 @@ def module_display_root(module: Module, items: list) -> str:
 
 
 def app_models(app: Application, shared_props: list[PropsFile], root: str, versions: dict[str, tuple[int, ...]],
-               present: set[str]) -> list[ModuleModel]:
-    """The models of one application: its base configuration and each profile or build variant."""
+               present: set[str], java_docs: list | None = None) -> list[ModuleModel]:
+    """The models of one application: its base configuration and each profile or build variant; ``java_docs``:
+    the module's Java sources, when this application is a process that runs them."""
     space = PropertySpace(app.props, shared_props, {**app.profiles, **app.variants})
     index = collect_beans(app.xml)
     urls = xml_urls(app.xml)
@@ -86,6 +88,10 @@ def app_models(app: Application, shared_props: list[PropsFile], root: str, versi
             if profile is None:
                 base_xml = _XmlPart.take(ctx, reads or set())
         extract_boot(ctx)
+        if java_docs:  # Java front end (issue 18): after Boot (bindings refine its datasources), before connections
+            from cfglint.extract.java import extract_java
+
+            extract_java(java_docs, ctx)
         extract_connections(ctx, urls)
         extract_keys(ctx, app.xml)
         models.append(model)

@@ -189,6 +189,11 @@ def extract_xml(doc: XmlDoc, ctx: Ctx, index: dict[str, Bean]) -> None:
                 model.datasources.append(_datasource(e, ptype, cls, props, ctx, path))
             elif cls in EXECUTOR_CLASSES:
                 model.pools.append(_executor_bean(e, cls, props, ctx, path))
+            elif cls.startswith("java.util.concurrent.") and cls.endswith("ThreadPoolExecutor"):  # issue 18
+                from cfglint.extract.xml_executors import POOL_CLASSES, xml_executor
+
+                if cls in POOL_CLASSES:
+                    xml_executor(e, cls, ctx, path, _label(e), index)
 
 
 def _label(e: XElem) -> str:

@@ -37,6 +37,7 @@ class ModuleModel:
     timeouts: list[DubboTimeout] = field(default_factory=list)
     protocols: list[DubboProtocol] = field(default_factory=list)
     serves_dubbo: bool = False  # the module exports Dubbo services (provider side)
+    bindings: dict[str, str] = field(default_factory=dict)  # @ConfigurationProperties prefix -> pool type (Java)
     unresolved: list[Unresolved] = field(default_factory=list)
     # Canonical property names defined anywhere in the module (any file, any profile) -> its first definition,
     # and why values may come from a config server ('spring.cloud.nacos.config.server-addr in ...'); for CF002.

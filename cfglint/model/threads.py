@@ -10,7 +10,7 @@ from cfglint.model.values import Setting
 from cfglint.span import Span
 
 PoolKind = Literal["dubbo-protocol", "dubbo-provider", "dubbo-consumer", "spring-executor", "task-executor",
-                   "boot-task-execution"]
+                   "boot-task-execution", "java-executor"]  # java-executor: java.util.concurrent pools built in code
 
 
 class ThreadPool(BaseModel):
