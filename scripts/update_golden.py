@@ -16,3 +16,11 @@ for repo in REPOS:
     lines = golden_lines(run(repo))
     (repo / "expected.txt").write_text(HEADER + "".join(f"{line}\n" for line in lines), encoding="utf-8")
     print(f"{repo.name}: {len(lines)} findings")
+
+from tests.test_realworld import GOLDEN, REALWORLD, realworld_golden_lines  # noqa: E402
+
+if (REALWORLD / "MANIFEST.tsv").is_file():
+    lines = realworld_golden_lines()
+    GOLDEN.write_text("# Findings on ../shared/realworld: RULE severity path:line:col (scripts/update_golden.py; read "
+                      "every change by hand)\n" + "".join(f"{line}\n" for line in lines), encoding="utf-8")
+    print(f"realworld: {len(lines)} findings")

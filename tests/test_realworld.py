@@ -74,3 +74,22 @@ def test_whole_sweep_has_no_internal_error_and_finishes() -> None:
     serial = lint([REALWORLD], settings.model_copy(update={"jobs": 1}), cwd=REALWORLD)
     assert _findings(serial) == _findings(report)
     assert _state() == before, "the sweep modified the real-world tree"
+
+
+GOLDEN = Path(__file__).resolve().parent / "realworld_expected.txt"
+
+
+def realworld_golden_lines() -> list[str]:
+    """Every finding on ../shared/realworld as `RULE severity path:line:col` (paths relative to it), as a user runs
+    cfglint there (tests skipped, no git). Read by hand when it changes: scripts/update_golden.py rewrites it."""
+    report = lint([REALWORLD], Settings.model_validate({"respect-gitignore": False, "cache": False}), cwd=REALWORLD)
+    return [f"{f.rule} {f.severity.label} {f.span.path}:{f.span.line}:{f.span.col}" for f in report.findings]
+
+
+def test_realworld_golden_findings() -> None:
+    """The real-world findings are a reviewed list: a finding that appears or vanishes must be read by a person as
+    that repository's maintainer would (see the closing notes of the issues that changed them)."""
+    expected = [line for line in GOLDEN.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    got = realworld_golden_lines()
+    assert got == expected, "\n".join(["new:", *sorted(set(got) - set(expected)), "gone:",
+                                       *sorted(set(expected) - set(got))])
