@@ -62,6 +62,10 @@ def check(
     show_config: Annotated[bool, typer.Option("--show-config", help="Print the effective settings and exit")] = False,
     show_skipped: Annotated[bool, typer.Option("--show-skipped", help="List the files found but not linted, and "
                                                 "why (on stderr)")] = False,
+    fix: Annotated[bool, typer.Option("--fix", help="Apply the safe fixes, re-lint, report what is left")] = False,
+    unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="With --fix or --diff: also the fixes that "
+                                               "change behaviour beyond the finding")] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Print the fixes as a unified diff; change nothing")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors")] = False,
 ) -> None:
     """Lint configuration files and report findings."""
@@ -104,15 +108,40 @@ def check(
             for line in applications(targets, settings):
                 typer.echo(f"cfglint: {line}", err=True)
 
+        if fix and diff:
+            _fail("--fix and --diff exclude each other (--diff changes nothing)")
         report = lint(targets, settings, debug=debug)
         if write_baseline is not None:
             n = write_bl(write_baseline, report.findings, report.root_path)
             typer.echo(f"cfglint: wrote {n} finding(s) to baseline {write_baseline}", err=True)
-        if baseline is not None:
-            report.findings, stale = apply_baseline(report.findings, read_baseline(baseline))
+        bl = read_baseline(baseline) if baseline is not None else None
+        if bl is not None:
+            report.findings, stale = apply_baseline(report.findings, bl)
             if stale:
                 typer.echo(f"cfglint: {len(stale)} baseline entr{'y' if len(stale) == 1 else 'ies'} no longer "
                            f"match; run --write-baseline {baseline} to shrink it", err=True)
+        if diff:
+            from cfglint import fixes
+
+            planned = fixes.plan(report.findings, report.sources, unsafe_fixes)
+            sys.stdout.write(fixes.unified_diff(planned))
+            n = sum(len(p.applied) for p in planned)
+            left = fixes.fixable_note(report.findings, unsafe_fixes)
+            typer.echo(f"cfglint: would fix {n} finding{'s' if n != 1 else ''} in {len(planned)} "
+                       f"file{'s' if len(planned) != 1 else ''}" + (f" ({left})" if left else ""), err=True)
+            formats, outputs = formats[:len(outputs)], outputs  # stdout holds the diff; --output files still written
+        elif fix:
+            from cfglint import fixes
+
+            def relint():  # type: ignore[no-untyped-def]
+                again = lint(targets, settings, debug=debug)
+                if bl is not None:
+                    again.findings = apply_baseline(again.findings, bl)[0]
+                return again
+
+            outcome, report = fixes.fix_files(relint, report, targets, unsafe_fixes)
+            for line in fixes.summary(outcome, report, unsafe_fixes):
+                typer.echo(f"cfglint: {line}", err=True)
     except ConfigError as e:
         _fail(str(e))
     except BaselineError as e:

@@ -85,6 +85,9 @@ class Engine:
         # The same finding from several applications, profiles or variants is reported once; when only profiles
         # or variants produce it (not the base configuration), it names them.
         seen: dict[tuple[str, Span], tuple[Finding, list[str]]] = {}
+        texts: dict[str, str] | None = None  # the module's source texts, for the fixers
+        from cfglint.fixers import FIXERS, fix_for
+
         for model in models:
             for rid in sorted(self.enabled):
                 fn = CHECKS.get(rid)
@@ -101,6 +104,10 @@ class Engine:
                     if hit is None:
                         seen[k] = (f, [model.context])
                         out.append(f)
+                        if f.rule in FIXERS and not f.unjudged:
+                            if texts is None:
+                                texts = {it.file.display: it.text for it in items}
+                            f.fix = fix_for(f, model, texts, self.options.get(rid, {}))
                     elif model.context not in hit[1]:
                         hit[1].append(model.context)
         for f, contexts in seen.values():
