@@ -189,13 +189,16 @@ def rules_cmd(fmt: Annotated[str, typer.Option("--format", "-f", help="text|json
     rules = all_rules()
     if fmt == "json":
         typer.echo(json.dumps([{"id": r.id, "name": r.name, "severity": r.severity.label, "summary": r.summary,
-                                "options": {k: v.get("default") for k, v in r.options.items()}}
+                                "options": {k: v.get("default") for k, v in r.options.items()}, "fix": r.fix}
                                for r in rules.values()], indent=2))
         return
     if fmt != "text":
         _fail(f"unknown format '{fmt}' (expected text or json)")
     for r in rules.values():
-        typer.echo(f"{r.id}  {r.name:<34} {r.severity.label:<8} {r.summary}")
+        fix = {"safe": "fix", "unsafe": "fix*"}.get(r.fix, "")
+        typer.echo(f"{r.id}  {r.name:<34} {r.severity.label:<8} {fix:<4} {r.summary}")
+    typer.echo("\nfix: --fix repairs these findings where the repair is unambiguous; fix*: unsafe fixes "
+               "(they change behaviour), applied with --fix --unsafe-fixes")
 
 
 @app.command()
@@ -208,6 +211,9 @@ def explain(rule: Annotated[str, typer.Argument(help="Rule ID or name, e.g. TP00
         _fail(f"unknown rule '{rule}' (see 'cfglint rules')")
         return
     out = [f"{meta.id} ({meta.name}) - default severity: {meta.severity.label}", "", meta.summary, "", meta.docs]
+    fix = {"safe": "safe (applied by --fix)", "unsafe": "unsafe (applied by --fix --unsafe-fixes)"}.get(meta.fix)
+    out += ["", f"Fix: {fix}. {meta.fix_doc}".rstrip() if fix else "Fix: none; this rule's findings are not "
+            "repaired automatically."]
     if meta.options:
         out += ["", "Options:"]
         for name, o in meta.options.items():

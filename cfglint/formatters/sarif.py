@@ -173,8 +173,9 @@ def document(report: Report) -> dict[str, Any]:
         if _SEMVER.fullmatch(report.tool_version):  # PEP 440 dev/local versions are not SemVer 2.0
             driver["semanticVersion"] = report.tool_version
     driver["rules"] = [_rule(r) for r in report.rules]
-    bases = _Bases(report, [s.path for f in report.findings for s in (f.span, *(r.span for r in f.related),
-                                                                       *(e.span for e in (f.fix.edits if f.fix else ())))])
+    spans = [s for f in report.findings
+             for s in (f.span, *(r.span for r in f.related), *(e.span for e in (f.fix.edits if f.fix else ())))]
+    bases = _Bases(report, [s.path for s in spans])
     # Parse failures stay results (they gate like any finding) and are also reported as notifications,
     # where code scanning shows files the tool could not analyse.
     notifications = [_notification(bases, f, index) for f in report.findings if f.rule == PARSE_ERROR]
