@@ -126,9 +126,10 @@ def check(
             planned = fixes.plan(report.findings, report.sources, unsafe_fixes)
             sys.stdout.write(fixes.unified_diff(planned))
             n = sum(len(p.applied) for p in planned)
-            left = fixes.fixable_note(report.findings, unsafe_fixes)
+            more = 0 if unsafe_fixes else sum(1 for f in report.findings if f.fix is not None and not f.fix.safe)
             typer.echo(f"cfglint: would fix {n} finding{'s' if n != 1 else ''} in {len(planned)} "
-                       f"file{'s' if len(planned) != 1 else ''}" + (f" ({left})" if left else ""), err=True)
+                       f"file{'s' if len(planned) != 1 else ''}"
+                       + (f" ({more} more with --unsafe-fixes)" if more else ""), err=True)
             formats, outputs = formats[:len(outputs)], outputs  # stdout holds the diff; --output files still written
         elif fix:
             from cfglint import fixes
@@ -171,6 +172,12 @@ def check(
         else:
             text = render(f, report, color=color)
             sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
+    if not (fix or diff) and "text" in formats[len(outputs):]:
+        from cfglint.fixes import fixable_note
+
+        note = fixable_note(report.findings, unsafe_fixes)
+        if note:  # stderr: stdout stays the findings
+            typer.echo(f"cfglint: {note} (--diff with the same flags shows them)", err=True)
     if exit_zero or not report.findings:
         raise typer.Exit(0)
     from cfglint.findings import Severity

@@ -239,7 +239,9 @@ def write_fixed(full: Path, text: str, new_text: str) -> None:
 def describe(f: Finding) -> str:
     s = f.span
     assert f.fix is not None
-    return f"{s.path}:{s.line}:{s.col}: {f.rule} {f.fix.description}{'' if f.fix.safe else ' (unsafe)'}"
+    where = [e.span for e in f.fix.edits if (e.span.path, e.span.line) != (s.path, s.line)]
+    at = "".join(f" [edit at {e.path}:{e.line}:{e.col}]" for e in where)
+    return f"{s.path}:{s.line}:{s.col}: {f.rule} {f.fix.description}{'' if f.fix.safe else ' (unsafe)'}{at}"
 
 
 @dataclass

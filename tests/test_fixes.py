@@ -124,7 +124,7 @@ def test_crlf_multibyte_and_bom_kept(tmp_path: Path) -> None:
             "spring.datasource.url=jdbc:mysql://数据库:3306/app?useSSL=false\r\n"
             "spring.datasource.hikari.connection-timeout=3000\r\n")
     old = b"\xef\xbb\xbf" + text.encode("utf-8")
-    report, out, after = _fix_tree(tmp_path, {**POM, RES + "application.properties": old})
+    _, out, after = _fix_tree(tmp_path, {**POM, RES + "application.properties": old})
     assert {f.rule for f in out.fixed} == {"JD002"}
     new = (tmp_path / RES / "application.properties").read_bytes()
     assert new == old.replace(b"useSSL=false\r\n", b"useSSL=false&socketTimeout=60000\r\n")
@@ -164,7 +164,7 @@ def test_xml_url_is_escaped_and_placeholder_definition_edited(tmp_path: Path) ->
            b'  <bean class="org.springframework.beans.factory.config.PropertyPlaceholderConfigurer">\n'
            b'    <property name="location" value="classpath:jdbc.properties"/>\n  </bean>\n</beans>\n')
     props = b"jdbc.url=jdbc\\:mysql\\://db\\:3306/app?useSSL=false\n"
-    _, out, after = _fix_tree(tmp_path, {**POM, RES + "ds.xml": xml, RES + "jdbc.properties": props})
+    _, out, _ = _fix_tree(tmp_path, {**POM, RES + "ds.xml": xml, RES + "jdbc.properties": props})
     assert [f.rule for f in out.fixed] == ["JD001"]
     assert (tmp_path / RES / "ds.xml").read_bytes() == xml
     assert (tmp_path / RES / "jdbc.properties").read_bytes() == props.replace(b"false\n",
@@ -191,7 +191,7 @@ def test_url_ending_in_a_placeholder_gets_no_fix(tmp_path: Path) -> None:
      b"threadpool='cached' threads='200' port='20880'"),
     ("application.yml",
      "dubbo:\n  protocol:\n    name: dubbo  # 协议\n    threadpool: cached   # grows\n    port: 20880\n".encode(),
-     "    threadpool: cached   # grows\n    threads: 200\n    port".encode()),
+     b"    threadpool: cached   # grows\n    threads: 200\n    port"),
     ("application.yml",
      b"dubbo:\n  protocol: {name: dubbo, threadpool: eager, port: 20880}\n",
      b"{name: dubbo, threadpool: eager, threads: 200, port: 20880}"),
@@ -202,7 +202,7 @@ def test_url_ending_in_a_placeholder_gets_no_fix(tmp_path: Path) -> None:
      b"dubbo.protocol.threads = 200"),
 ])
 def test_tp001_threads_in_the_files_own_syntax(tmp_path: Path, name: str, before: bytes, after: bytes) -> None:
-    report, out, again = _fix_tree(tmp_path, {**POM, RES + name: before})
+    _, out, again = _fix_tree(tmp_path, {**POM, RES + name: before})
     assert [f.rule for f in out.fixed] == ["TP001"]
     new = (tmp_path / RES / name).read_bytes()
     assert after in new

@@ -76,6 +76,16 @@ class Source:
         return Edit(self.span(a, b), text)
 
 
+def memo(model: Any, name: str, make: Callable[[], Any]) -> Any:
+    """A per-model index the fixers build once (a module can have thousands of findings: no fixer may scan the
+    whole model for each one)."""
+    key = f"fix:{name}"
+    got = model.memo.get(key)
+    if got is None:
+        got = model.memo[key] = make()
+    return got
+
+
 FixerFn = Callable[[Finding, Any, dict[str, Source], dict[str, Any]], Fix | None]
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from cfglint.findings import Finding, Fix
-from cfglint.fixers import Source
+from cfglint.fixers import Source, memo
 
 # (parameter, value, unit) per driver: the driver's own names and units (facts/jdbc.md §0), the values the rules'
 # messages recommend. Drivers whose timeouts live outside the URL (Oracle, Db2's properties) get no URL fix.
@@ -28,10 +28,14 @@ def _analysed(model: Any) -> list:  # type: ignore[type-arg]
 
 
 def _conn(f: Finding, model: Any, suffix: str) -> tuple | None:  # type: ignore[type-arg]
-    for conn, url, t in _analysed(model):
-        if conn.url.span == f.span and f.key == f"{conn.url.key}/{suffix}":
-            return conn, url, t
-    return None
+    def index() -> dict:  # type: ignore[type-arg]
+        out: dict = {}  # type: ignore[type-arg]
+        for conn, url, t in _analysed(model):
+            out.setdefault((conn.url.span, conn.url.key), (conn, url, t))
+        return out
+
+    base = f.key[:-len(suffix) - 1] if f.key.endswith("/" + suffix) else None
+    return memo(model, "jdbc", index).get((f.span, base)) if base is not None else None
 
 
 def connect_timeout(f: Finding, model: Any, sources: dict[str, Source], options: dict[str, Any]) -> Fix | None:
@@ -141,25 +145,30 @@ def oracle_keys(f: Finding, model: Any, sources: dict[str, Source], options: dic
     from cfglint.checks.jdbc import _issue_span
     from cfglint.jdbcurl import _ORACLE_FOR
 
-    for conn, url, t in _analysed(model):
-        if url.vendor != "oracle":
-            continue
-        for issue in t.issues:
-            if issue.kind != "ineffective" or f.key != f"{conn.url.key}/{issue.key}":
+    def index() -> dict:  # type: ignore[type-arg]
+        out: dict = {}  # type: ignore[type-arg]
+        for conn, url, t in _analysed(model):
+            if url.vendor != "oracle":
                 continue
-            if _issue_span(conn, issue, value_only=False) != f.span:
-                continue
-            real = _ORACLE_FOR.get(issue.key.lower())
-            if real is None or issue.param is not None or f.span.path not in sources.texts:  # type: ignore[attr-defined]
-                return None  # only the connection-properties spelling; Oracle reads no such URL parameter
-            src = sources[f.span.path]
-            a = src.start(f.span)
-            if src.text[a:a + len(issue.key)] != issue.key:
-                return None
-            rest = src.text[a + len(issue.key):a + len(issue.key) + 2]
-            if not rest.startswith(("=", "\\=", ":")):
-                return None
-            edit = src.replace(a, a + len(issue.key), real)
-            return Fix(f"rename {issue.key} to {real} (the Oracle driver's name; same value, ms)", True, (edit,))
+            for issue in t.issues:
+                if issue.kind == "ineffective":
+                    span = _issue_span(conn, issue, value_only=False)
+                    out.setdefault((span, f"{conn.url.key}/{issue.key}"), issue)
+        return out
+
+    issue = memo(model, "oracle", index).get((f.span, f.key))
+    if issue is not None:
+        real = _ORACLE_FOR.get(issue.key.lower())
+        if real is None or issue.param is not None or f.span.path not in sources.texts:  # type: ignore[attr-defined]
+            return None  # only the connection-properties spelling; Oracle reads no such URL parameter
+        src = sources[f.span.path]
+        a = src.start(f.span)
+        if src.text[a:a + len(issue.key)] != issue.key:
+            return None
+        rest = src.text[a + len(issue.key):a + len(issue.key) + 2]
+        if not rest.startswith(("=", "\\=", ":")):
+            return None
+        edit = src.replace(a, a + len(issue.key), real)
+        return Fix(f"rename {issue.key} to {real} (the Oracle driver's name; same value, ms)", True, (edit,))
     return None
 

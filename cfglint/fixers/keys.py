@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from cfglint.findings import Finding, Fix
-from cfglint.fixers import Source
+from cfglint.fixers import Source, memo
 
 _MEAN = re.compile(r"did you mean `([^`\s]+)`\?")
 
@@ -33,7 +33,7 @@ def rename(f: Finding, model: Any, sources: dict[str, Source], options: dict[str
     found = _MEAN.findall(f.message)
     if len(found) != 1 or f.span.path not in sources.texts:  # type: ignore[attr-defined]
         return None
-    use = next((u for u in _uses(model) if u.span == f.span), None)
+    use = memo(model, "key-uses", lambda: _by_span(model)).get(f.span)
     if use is None or f.key != f"{use.kind}/{use.owner + '/' if use.owner else ''}{use.canon}":
         return None
     if not _one_close_match(model, use, options) or _taken(model, use, _leaf(found[0])):
@@ -53,6 +53,13 @@ def rename(f: Finding, model: Any, sources: dict[str, Source], options: dict[str
     if start > a and written[len(written) - len(leaf) - 1] not in ".[":
         return None  # the leaf must be a whole segment of the key as written
     return Fix(f"rename `{leaf}` to `{good}`", False, (src.replace(start, b, good),))
+
+
+def _by_span(model: Any) -> dict:  # type: ignore[type-arg]
+    out: dict = {}  # type: ignore[type-arg]
+    for u in _uses(model):
+        out.setdefault(u.span, u)
+    return out
 
 
 def _leaf(key: str) -> str:
@@ -79,7 +86,7 @@ def _one_close_match(model: Any, use: Any, options: dict[str, Any]) -> bool:
         def verdict(self, ks, written, v, mode):  # type: ignore[no-untyped-def]
             return self._verdict(ks, written, v, mode)
 
-    judge = Rejudge(model, k.KnownKeys(list(options.get("known-keys") or [])))
+    judge = memo(model, "judge", lambda: Rejudge(model, k.KnownKeys(list(options.get("known-keys") or []))))
     k.suggest = recording
     try:
         again = judge.judge(use)
@@ -94,6 +101,5 @@ def _taken(model: Any, use: Any, good: str) -> bool:
     from cfglint.checks.keys import relaxed
 
     prefix = use.key.rsplit(".", 1)[0] + "." if "." in use.key else ""
-    want = relaxed(prefix + good)
-    return any(u is not use and u.kind == use.kind and u.owner == use.owner and relaxed(u.key) == want
-               for u in _uses(model))
+    written = memo(model, "key-names", lambda: {(u.kind, u.owner, relaxed(u.key)) for u in _uses(model)})
+    return (use.kind, use.owner, relaxed(prefix + good)) in written and relaxed(prefix + good) != relaxed(use.key)

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from cfglint.findings import Finding, Fix
-from cfglint.fixers import Source
+from cfglint.fixers import Source, memo
 from cfglint.fixers.threads import _eol
 
 DEFAULT_WAIT_MS = 1500  # the value DS001's message recommends
@@ -30,13 +30,14 @@ def wait_ms(model: Any, ds: Any) -> int | None:
 
 
 def druid_max_wait(f: Finding, model: Any, sources: dict[str, Source], options: dict[str, Any]) -> Fix | None:
-    for ds in model.datasources:
-        if ds.anchor != f.span or ds.pool != "druid" or f.key != f"{ds.key}/maxWait" or ds.get("maxwait") is not None:
+    by_anchor = memo(model, "datasources", lambda: _by_anchor(model))
+    for ds in by_anchor.get(f.span, ()):
+        if ds.pool != "druid" or f.key != f"{ds.key}/maxWait" or ds.get("maxwait") is not None:
             continue
         if f.span.path not in sources.texts:  # type: ignore[attr-defined]
             return None
         ms = wait_ms(model, ds)
-        if ms is None or _wait_written_elsewhere(model):
+        if ms is None or memo(model, "wait-elsewhere", lambda: [_wait_written_elsewhere(model)])[0]:
             return None
         src = sources[f.span.path]
         if src.kind == "xml":
@@ -49,6 +50,13 @@ def druid_max_wait(f: Finding, model: Any, sources: dict[str, Source], options: 
                 return None
             return _keyed(src, f, ms, ds)
     return None
+
+
+def _by_anchor(model: Any) -> dict:  # type: ignore[type-arg]
+    out: dict = {}  # type: ignore[type-arg]
+    for ds in model.datasources:
+        out.setdefault(ds.anchor, []).append(ds)
+    return out
 
 
 _TAG_END = re.compile(r"""(?:[^>"']|"[^"]*"|'[^']*')*?(/?)>""")

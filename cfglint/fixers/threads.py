@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from cfglint.findings import Finding, Fix
-from cfglint.fixers import Source
+from cfglint.fixers import Source, memo
 
 THREADS = 200  # Dubbo's own default maximum for fixed and limited pools, which the rule's message recommends
 _XML_ATTR = re.compile(r"threadpool\s*=\s*$")
@@ -21,22 +21,29 @@ _YAML_FLOW = re.compile(r"(^|[{,][ \t]*)([^\s:#'\",{}]*?)(threadpool|threadPool|
 def dubbo_threads(f: Finding, model: Any, sources: dict[str, Source], options: dict[str, Any]) -> Fix | None:
     from cfglint.checks.threads import UNBOUNDED_DUBBO_POOLS, dubbo_effective
 
-    for pool, s in dubbo_effective(model):
-        if f.key != f"{pool.key}/threadpool":
-            continue
-        tp = s.get("threadpool")
-        if tp is None or tp.span != f.span or s.get("threads") is not None or tp.chain:
-            continue
-        kind = (tp.value or "").strip().lower()
-        if kind not in UNBOUNDED_DUBBO_POOLS:
-            return None
-        core = s.get("corethreads")
-        if core is not None and (core.int_value() is None or (core.int_value() or 0) > THREADS):
-            return None  # a core above the new maximum would not start: the maximum is the author's to choose
-        if f.span.path not in sources.texts:  # type: ignore[attr-defined]
-            return None
-        return _beside(sources[f.span.path], f, kind)
-    return None
+    def index() -> dict:  # type: ignore[type-arg]
+        out: dict = {}  # type: ignore[type-arg]
+        for pool, s in dubbo_effective(model):
+            tp = s.get("threadpool")
+            if tp is not None:
+                out.setdefault((f"{pool.key}/threadpool", tp.span), s)
+        return out
+
+    s = memo(model, "dubbo", index).get((f.key, f.span))
+    if s is None:
+        return None
+    tp = s["threadpool"]
+    if s.get("threads") is not None or tp.chain:
+        return None
+    kind = (tp.value or "").strip().lower()
+    if kind not in UNBOUNDED_DUBBO_POOLS:
+        return None
+    core = s.get("corethreads")
+    if core is not None and (core.int_value() is None or (core.int_value() or 0) > THREADS):
+        return None  # a core above the new maximum would not start: the maximum is the author's to choose
+    if f.span.path not in sources.texts:  # type: ignore[attr-defined]
+        return None
+    return _beside(sources[f.span.path], f, kind)
 
 
 def _beside(src: Source, f: Finding, kind: str) -> Fix | None:
