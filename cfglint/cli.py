@@ -172,12 +172,6 @@ def check(
         else:
             text = render(f, report, color=color)
             sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
-    if not (fix or diff) and "text" in formats[len(outputs):]:
-        from cfglint.fixes import fixable_note
-
-        note = fixable_note(report.findings, unsafe_fixes)
-        if note:  # stderr: stdout stays the findings
-            typer.echo(f"cfglint: {note} (--diff with the same flags shows them)", err=True)
     if exit_zero or not report.findings:
         raise typer.Exit(0)
     from cfglint.findings import Severity

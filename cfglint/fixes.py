@@ -307,15 +307,3 @@ def summary(out: Outcome, report, unsafe: bool) -> list[str]:  # type: ignore[no
     lines.append(tail + (f" ({'; '.join(extra)})" if extra else "") + ".")
     return lines
 
-
-def fixable_note(findings: list[Finding], unsafe: bool) -> str:
-    """'3 fixable with --fix (2 more with --unsafe-fixes)' for a run that did not fix."""
-    safe = sum(1 for f in findings if f.fix is not None and (f.fix.safe or unsafe))
-    more = sum(1 for f in findings if f.fix is not None and not f.fix.safe and not unsafe)
-    if not safe and not more:
-        return ""
-    flag = "--fix --unsafe-fixes" if unsafe else "--fix"
-    parts = [f"{safe} fixable with {flag}"] if safe else []
-    if more:
-        parts.append(f"{more} more with --unsafe-fixes" if safe else f"{more} fixable with --fix --unsafe-fixes")
-    return ", ".join(parts)

@@ -366,3 +366,16 @@ def test_cli_fix_and_diff_exclude_each_other(tmp_path: Path) -> None:
     write_tree(tmp_path, {"pom.xml": "<project/>"})
     res = _cli("check", ".", "--fix", "--diff", cwd=tmp_path)
     assert res.returncode == 2 and "exclude" in res.stderr
+
+
+@pytest.mark.parametrize(("druid", "fixed"), [("1.2.8", True), ("1.2.23", False)])
+def test_no_url_fix_that_would_trade_the_finding_for_a_unit_mistake(tmp_path: Path, druid: str, fixed: bool) -> None:
+    """Druid >= 1.2.22 reads a pgjdbc socketTimeout from the URL as milliseconds: socketTimeout=60 there would be a
+    JD003 error, so that URL gets no fix; on 1.2.8 the driver reads it, in seconds."""
+    pom = ("<project><dependencies><dependency><groupId>com.alibaba</groupId><artifactId>druid</artifactId>"
+           f"<version>{druid}</version></dependency></dependencies></project>")
+    write_tree(tmp_path, {"pom.xml": pom, RES + "application.properties":
+                          "spring.datasource.druid.url=jdbc:postgresql://db:5432/app\n"
+                          "spring.datasource.druid.max-wait=1000\n"})
+    jd = [f for f in _lint(tmp_path).findings if f.rule == "JD002"]
+    assert len(jd) == 1 and (jd[0].fix is not None) == fixed

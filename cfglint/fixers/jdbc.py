@@ -132,8 +132,13 @@ def _add_param(conn: Any, url: Any, param: tuple[str, str, str], sources: dict[s
     from cfglint.jdbcurl import parse_jdbc_url
 
     new_url = parse_jdbc_url(value + added)
-    if new_url is None or not resolved(_timeouts(model, conn, new_url)):
+    if new_url is None:
         return None
+    old_t, new_t = _timeouts(model, conn, url), _timeouts(model, conn, new_url)
+    if not resolved(new_t) or {(i.kind, i.key) for i in new_t.issues} - {(i.kind, i.key) for i in old_t.issues}:
+        return None  # e.g. Druid >= 1.2.22 reads a pgjdbc seconds value as ms (JD003): the fix would need a unit
+    if kind == "xml" and src.text.rfind("<![CDATA[", 0, a) > src.text.rfind("]]>", 0, a):
+        return None  # inside CDATA '&' is written as is; not a shape worth a special case
     text = added.replace("&", "&amp;") if kind == "xml" else added
     if kind == "yaml" and any(c in text for c in "#{}[],"):
         return None
