@@ -379,3 +379,35 @@ def test_no_url_fix_that_would_trade_the_finding_for_a_unit_mistake(tmp_path: Pa
                           "spring.datasource.druid.max-wait=1000\n"})
     jd = [f for f in _lint(tmp_path).findings if f.rule == "JD002"]
     assert len(jd) == 1 and (jd[0].fix is not None) == fixed
+
+
+def test_suppressed_and_baselined_findings_are_not_fixed(tmp_path: Path) -> None:
+    """A fix travels with its finding: what a suppression or the baseline hides is not fixed; what they keep is."""
+    props = tmp_path / RES / "application.properties"
+    write_tree(tmp_path, {"pom.xml": "<project/>", RES + "application.properties":
+                          "# cfglint: disable=JD002 -- reads are bounded by the proxy\n"
+                          "spring.datasource.url=jdbc:postgresql://db:5432/app\n"
+                          "dubbo.protocol.threadpool=cached\n"})
+    before = props.read_bytes()
+    res = _cli("check", ".", "--write-baseline", "bl.json", "--no-cache", "--exit-zero", cwd=tmp_path)
+    res = _cli("check", ".", "--baseline", "bl.json", "--fix", "--unsafe-fixes", "--no-cache", cwd=tmp_path)
+    assert res.returncode == 0 and props.read_bytes() == before, res.stderr
+    (tmp_path / "bl.json").unlink()
+    res = _cli("check", ".", "--fix", "--unsafe-fixes", "--no-cache", "--format", "json", cwd=tmp_path)
+    assert props.read_bytes() == before + b"dubbo.protocol.threads=200\n"
+    assert json.loads(res.stdout)["findings"] == []
+
+
+@pytest.mark.parametrize(("yaml", "want"), [
+    (b"spring:\n  datasource: {url: 'jdbc:postgresql://db:5432/app', username: app}\n",
+     b"{url: 'jdbc:postgresql://db:5432/app?socketTimeout=60', username: app}"),
+    (b"spring:\n  datasource:\n    url: \"jdbc:postgresql://db:5432/app\"  # \xe4\xb8\xbb\xe5\xba\x93\n",
+     b"url: \"jdbc:postgresql://db:5432/app?socketTimeout=60\"  # \xe4\xb8\xbb\xe5\xba\x93\n"),
+    (b"spring:\n  datasource:\n    url: 'jdbc:postgresql://db:5432/app?ssl=true'\n",
+     b"url: 'jdbc:postgresql://db:5432/app?ssl=true&socketTimeout=60'\n"),
+])
+def test_yaml_url_in_flow_mapping_or_quotes(tmp_path: Path, yaml: bytes, want: bytes) -> None:
+    _, out, after = _fix_tree(tmp_path, {**POM, RES + "application.yml": yaml})
+    assert [f.rule for f in out.fixed] == ["JD002"]
+    assert want in (tmp_path / RES / "application.yml").read_bytes()
+    assert not [f for f in after.findings if f.rule == "JD002"]
