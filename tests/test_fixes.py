@@ -411,3 +411,22 @@ def test_yaml_url_in_flow_mapping_or_quotes(tmp_path: Path, yaml: bytes, want: b
     assert [f.rule for f in out.fixed] == ["JD002"]
     assert want in (tmp_path / RES / "application.yml").read_bytes()
     assert not [f for f in after.findings if f.rule == "JD002"]
+
+
+@pytest.mark.parametrize(("url", "fixed"), [
+    ("jdbc:postgresql://db:5432/app?connect_timeout=5&socketTimeout=60", "connectTimeout=5&socketTimeout=60"),
+    ("jdbc:mysql://db:3306/app?sockettimeout=60000&connectTimeout=3000", "socketTimeout=60000&connectTimeout=3000"),
+    ("jdbc:mysql://db:3306/app?sockettimeout=60000&socketTimeout=5000&connectTimeout=3000", None),
+])
+def test_jd004_renames_keep_value_and_unit(tmp_path: Path, url: str, fixed: str | None) -> None:
+    write_tree(tmp_path, {"pom.xml": "<project/>", RES + "application.properties": f"spring.datasource.url={url}\n"})
+    jd = [f for f in _lint(tmp_path).findings if f.rule == "JD004"]
+    assert len(jd) == 1
+    if fixed is None:
+        assert jd[0].fix is None  # the right name is written too
+        return
+    assert jd[0].fix is not None and jd[0].fix.safe
+    report = _lint(tmp_path)
+    _, after = fixes.fix_files(lambda: _lint(tmp_path), report, [tmp_path], unsafe=False)
+    assert (tmp_path / RES / "application.properties").read_text().endswith(fixed + "\n")
+    assert not [f for f in after.findings if f.rule == "JD004"]

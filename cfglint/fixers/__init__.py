@@ -92,7 +92,7 @@ FixerFn = Callable[[Finding, Any, dict[str, Source], dict[str, Any]], Fix | None
 def _fixers() -> dict[str, FixerFn]:
     from cfglint.fixers import jdbc, keys, pools, threads
 
-    return {"JD001": jdbc.connect_timeout, "JD002": jdbc.read_timeout, "JD004": jdbc.oracle_keys,
+    return {"JD001": jdbc.connect_timeout, "JD002": jdbc.read_timeout, "JD004": jdbc.ignored_keys,
             "TP001": threads.dubbo_threads, "DS001": pools.druid_max_wait, "CF004": keys.rename}
 
 

@@ -146,34 +146,53 @@ def _add_param(conn: Any, url: Any, param: tuple[str, str, str], sources: dict[s
     return Fix(f"add {key}={val} ({unit_text}) to the URL", False, (src.insert(b, text),))
 
 
-def oracle_keys(f: Finding, model: Any, sources: dict[str, Source], options: dict[str, Any]) -> Fix | None:
+def ignored_keys(f: Finding, model: Any, sources: dict[str, Source], options: dict[str, Any]) -> Fix | None:
+    """JD004: the driver's own name for a key it ignores, where the rename keeps the value's meaning exactly: Oracle's
+    connectTimeout/socketTimeout in the connection properties (ms either way), a timeout key in the wrong case on a
+    case-sensitive driver, pgjdbc's libpq spelling connect_timeout (seconds either way)."""
     from cfglint.checks.jdbc import _issue_span
-    from cfglint.jdbcurl import _ORACLE_FOR
 
     def index() -> dict:  # type: ignore[type-arg]
         out: dict = {}  # type: ignore[type-arg]
         for conn, url, t in _analysed(model):
-            if url.vendor != "oracle":
-                continue
             for issue in t.issues:
                 if issue.kind == "ineffective":
                     span = _issue_span(conn, issue, value_only=False)
-                    out.setdefault((span, f"{conn.url.key}/{issue.key}"), issue)
+                    out.setdefault((span, f"{conn.url.key}/{issue.key}"), (conn, url, issue))
         return out
 
-    issue = memo(model, "oracle", index).get((f.span, f.key))
-    if issue is not None:
-        real = _ORACLE_FOR.get(issue.key.lower())
-        if real is None or issue.param is not None or f.span.path not in sources.texts:  # type: ignore[attr-defined]
-            return None  # only the connection-properties spelling; Oracle reads no such URL parameter
-        src = sources[f.span.path]
-        a = src.start(f.span)
-        if src.text[a:a + len(issue.key)] != issue.key:
-            return None
-        rest = src.text[a + len(issue.key):a + len(issue.key) + 2]
-        if not rest.startswith(("=", "\\=", ":")):
-            return None
-        edit = src.replace(a, a + len(issue.key), real)
-        return Fix(f"rename {issue.key} to {real} (the Oracle driver's name; same value, ms)", True, (edit,))
-    return None
+    got = memo(model, "ignored", index).get((f.span, f.key))
+    if got is None or f.span.path not in sources.texts:  # type: ignore[attr-defined]
+        return None
+    conn, url, issue = got
+    real = _real_name(url, issue)
+    if real is None:
+        return None
+    written = {p.key for p in url.params} | set(conn.datasource.connection_properties if conn.datasource else ())
+    if real in written:
+        return None  # the right name is written too: which value wins would change
+    src = sources[f.span.path]
+    a = src.start(f.span)
+    if src.text[a:a + len(issue.key)] != issue.key:
+        return None
+    rest = src.text[a + len(issue.key):a + len(issue.key) + 2]
+    if not rest.startswith(("=", "\\=", ":")):
+        return None
+    edit = src.replace(a, a + len(issue.key), real)
+    return Fix(f"rename {issue.key} to {real} (the name the driver reads; same value and unit)", True, (edit,))
 
+
+def _real_name(url: Any, issue: Any) -> str | None:
+    from cfglint.jdbcurl import _ORACLE_FOR, DRIVERS
+
+    low = issue.key.lower()
+    if url.vendor == "oracle":
+        # Only the connection-properties spelling; Oracle reads no such URL parameter.
+        return _ORACLE_FOR.get(low) if issue.param is None else None
+    if url.vendor == "postgresql" and low == "connect_timeout":
+        return "connectTimeout"
+    facts = DRIVERS.get(url.vendor)
+    if facts is None or not facts.check_case:
+        return None
+    keys = (*facts.connect, *facts.read, *facts.unit_only)
+    return next((k.name for k in keys if k.name.lower() == low and k.name != issue.key), None)
