@@ -430,3 +430,23 @@ def test_jd004_renames_keep_value_and_unit(tmp_path: Path, url: str, fixed: str 
     _, after = fixes.fix_files(lambda: _lint(tmp_path), report, [tmp_path], unsafe=False)
     assert (tmp_path / RES / "application.properties").read_text().endswith(fixed + "\n")
     assert not [f for f in after.findings if f.rule == "JD004"]
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("dubbo.xml", '<?xml version="1.0" encoding="GBK"?>\n<!-- 服务提供者 -->\n<beans xmlns:dubbo="http://dubbo.apache.org/'
+                  'schema/dubbo">\n  <dubbo:protocol name="dubbo" threadpool="cached"/>\n</beans>\n'.encode("gbk")),
+    ("application.properties", "# 线程池\ndubbo.protocol.threadpool=cached\n".encode("utf-16")),
+    ("application.properties", "# 线程池\r\ndubbo.protocol.threadpool=cached\r\n".encode("utf-16-be")),
+])
+def test_declared_and_wide_encodings_kept(tmp_path: Path, name: str, data: bytes) -> None:
+    _, out, _ = _fix_tree(tmp_path, {**POM, RES + name: data})
+    new = (tmp_path / RES / name).read_bytes()
+    if not out.fixed:
+        pytest.skip("this encoding is not linted here")
+    assert [f.rule for f in out.fixed] == ["TP001"]
+    if name.endswith(".xml"):
+        assert new == data.replace(b'threadpool="cached"', b'threadpool="cached" threads="200"')
+    elif data.startswith(b"\xff\xfe"):
+        assert new == data + "dubbo.protocol.threads=200\n".encode("utf-16-le")
+    else:
+        assert new == data + "dubbo.protocol.threads=200\r\n".encode("utf-16-be")
