@@ -86,7 +86,7 @@ class Engine:
         # or variants produce it (not the base configuration), it names them.
         seen: dict[tuple[str, Span], tuple[Finding, list[str]]] = {}
         texts: dict[str, str] | None = None  # the module's source texts, for the fixers
-        from cfglint.fixers import FIXERS, fix_for
+        from cfglint.fixers import FIXERS, combine, fix_for
 
         for model in models:
             for rid in sorted(self.enabled):
@@ -110,6 +110,8 @@ class Engine:
                             f.fix = fix_for(f, model, texts, self.options.get(rid, {}))
                     elif model.context not in hit[1]:
                         hit[1].append(model.context)
+        if texts is not None:
+            combine(out)
         for f, contexts in seen.values():
             if "" not in contexts and len(contexts) > 1:
                 named = ", ".join(c for c in contexts if c not in f.message)

@@ -120,8 +120,12 @@ def apply_to_text(path: str, text: str, findings: list[Finding]) -> FileFixes:
         e = min(f.fix.edits, key=lambda e: (e.span.line, e.span.col))  # type: ignore[union-attr]
         return e.span.line, e.span.col, f.rule
 
+    done: list[Fix] = []
     for f in sorted(findings, key=first):
         assert f.fix is not None
+        if f.fix in done:  # one fix several findings carry (cfglint.fixers.combine): applied once
+            out.applied.append(f)
+            continue
         got = offsets(f.fix)
         if got is None:
             out.overlapping.append(f)
@@ -132,6 +136,7 @@ def apply_to_text(path: str, text: str, findings: list[Finding]) -> FileFixes:
         taken.extend((a, b) for a, b, _ in got)
         edits.extend(got)
         out.applied.append(f)
+        done.append(f.fix)
     new = text
     for a, b, t in sorted(edits, reverse=True):
         new = new[:a] + t + new[b:]

@@ -145,14 +145,31 @@ def test_legacy_encodings_kept(tmp_path: Path, encoding: str) -> None:
         b"/app\n", b"/app?socketTimeout=60\n")
 
 
-def test_both_url_timeouts_in_two_passes(tmp_path: Path) -> None:
-    """JD001 and JD002 both insert at the URL's end: one pass applies one, the re-lint offers the other with '&'."""
+def test_both_url_timeouts_are_one_fix(tmp_path: Path) -> None:
+    """JD001 and JD002 both insert at the URL's end (each alone with its own '?'): they carry one combined fix."""
     old = b"spring:\n  datasource:\n    druid:\n      max-wait: 1000\n      url: jdbc:mysql://db:3306/app   # orders\n"
-    _, out, after = _fix_tree(tmp_path, {**POM, RES + "application.yml": old})
+    report, out, after = _fix_tree(tmp_path, {**POM, RES + "application.yml": old})
+    jd = [f for f in report.findings if f.rule in ("JD001", "JD002")]
+    assert len(jd) == 2 and jd[0].fix is jd[1].fix
     assert sorted(f.rule for f in out.fixed) == ["JD001", "JD002"]
     assert (tmp_path / RES / "application.yml").read_bytes() == (
         b"spring:\n  datasource:\n    druid:\n      max-wait: 1000\n"
         b"      url: jdbc:mysql://db:3306/app?connectTimeout=3000&socketTimeout=60000   # orders\n")
+    assert not [f for f in after.findings if f.rule in ("JD001", "JD002")]
+
+
+@pytest.mark.parametrize(("name", "content", "want"), [
+    ("jdbc.properties", b"jdbc.url=jdbc:jtds:sqlserver://db:1433/app;appName=orders\n",
+     b"/app;appName=orders;loginTimeout=5;socketTimeout=60\n"),
+    ("ds.xml", b'<beans xmlns="http://www.springframework.org/schema/beans">\n  <bean id="ds" '
+     b'class="com.alibaba.druid.pool.DruidDataSource">\n    <property name="url" value="jdbc:mysql://db/app?"/>\n'
+     b'    <property name="maxWait" value="1000"/>\n  </bean>\n</beans>\n',
+     b'value="jdbc:mysql://db/app?connectTimeout=3000&amp;socketTimeout=60000"/>'),
+])
+def test_combined_url_fix_in_the_urls_syntax(tmp_path: Path, name: str, content: bytes, want: bytes) -> None:
+    _, out, after = _fix_tree(tmp_path, {**POM, RES + name: content})
+    assert sorted(f.rule for f in out.fixed) == ["JD001", "JD002"]
+    assert want in (tmp_path / RES / name).read_bytes()
     assert not [f for f in after.findings if f.rule in ("JD001", "JD002")]
 
 

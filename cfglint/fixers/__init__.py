@@ -132,3 +132,24 @@ class _Sources(dict):  # type: ignore[type-arg]
         text = self.texts[path]
         src = self[path] = Source(path, text)
         return src
+
+
+def combine(findings: list[Finding]) -> None:
+    """Fixes that insert at the same place and belong together become one fix that both findings carry: the connect
+    and the read timeout of one URL (each alone would add its own ``?``). Applying it once fixes both."""
+    from cfglint.fixers.jdbc import merge_url_params
+
+    places: dict[tuple[str, int, int], list[Finding]] = {}
+    for f in findings:
+        fx = f.fix
+        if f.rule in ("JD001", "JD002") and fx is not None and len(fx.edits) == 1:
+            e = fx.edits[0].span
+            if (e.line, e.col) == (e.end_line, e.end_col):
+                places.setdefault((e.path, e.line, e.col), []).append(f)
+    for group in places.values():
+        rules = sorted(f.rule for f in group)
+        if rules == ["JD001", "JD002"]:
+            a, b = sorted(group, key=lambda f: f.rule)
+            merged = merge_url_params(a.fix, b.fix)  # type: ignore[arg-type]
+            if merged is not None:
+                a.fix = b.fix = merged

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cfglint.findings import Finding, Fix
+from cfglint.findings import Edit, Finding, Fix
 from cfglint.fixers import Source, memo
 
 # (parameter, value, unit) per driver: the driver's own names and units (facts/jdbc.md §0), the values the rules'
@@ -144,6 +144,29 @@ def _add_param(conn: Any, url: Any, param: tuple[str, str, str], sources: dict[s
         return None
     unit_text = "seconds" if unit == "s" else "ms"
     return Fix(f"add {key}={val} ({unit_text}) to the URL", False, (src.insert(b, text),))
+
+
+_SEPS = ("&amp;", "?", "&", ";")
+
+
+def merge_url_params(connect: Fix, read: Fix) -> Fix | None:
+    """One insertion adding both timeouts, joined as the URL's own syntax joins parameters: ``;`` for SQL Server and
+    jTDS, ``&`` otherwise (``&amp;`` in XML)."""
+    a, b = connect.edits[0], read.edits[0]
+    if a.span != b.span:
+        return None
+    semicolon = a.text.lstrip("?&;").startswith("loginTimeout")
+    joiner = ";" if semicolon else "&amp;" if a.span.path.lower().endswith(".xml") else "&"
+    tail = b.text
+    for sep in _SEPS:
+        if tail.startswith(sep):
+            tail = tail[len(sep):]
+            break
+    if not tail or tail[0] in "?&;":
+        return None
+    what = " and ".join(d.removeprefix("add ").removesuffix(" to the URL") for d in (connect.description,
+                                                                                     read.description))
+    return Fix(f"add {what} to the URL", False, (Edit(a.span, a.text + joiner + tail),))
 
 
 def ignored_keys(f: Finding, model: Any, sources: dict[str, Source], options: dict[str, Any]) -> Fix | None:
