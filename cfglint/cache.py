@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from cfglint import __version__
-from cfglint.findings import Finding, Related, Severity
+from cfglint.findings import Edit, Finding, Fix, Related, Severity
 from cfglint.span import Span
 
-FORMAT = 1
+FORMAT = 1  # an entry of code that had no fixes loads without them (and code changes miss anyway)
 MAX_AGE_S = 30 * 86_400  # entries older than this are removed now and then
 
 
@@ -177,18 +177,32 @@ def _span(s: Span) -> list[Any]:
 
 def dump_findings(findings: list[Finding]) -> list[Any]:
     return [[f.rule, f.message, _span(f.span), int(f.severity), [[_span(r.span), r.message] for r in f.related],
-             f.key, *([f.unjudged] if f.unjudged else [])] for f in findings]
+             f.key, *([f.unjudged, _dump_fix(f.fix)] if f.fix is not None else [f.unjudged] if f.unjudged else [])]
+            for f in findings]
+
+
+def _dump_fix(fix: Fix) -> list[Any]:
+    return [fix.description, fix.safe, [[_span(e.span), e.text] for e in fix.edits]]
 
 
 def load_findings(rows: list[Any]) -> list[Finding]:
     """Findings from an entry; raises (TypeError, ValueError, ...) on anything not written by dump_findings."""
     out = [Finding(rule=r, message=m, span=_load_span(sp), severity=Severity(sev),
-                   related=tuple(Related(_load_span(rs), rm) for rs, rm in rel), key=k, unjudged=u[0] if u else "")
+                   related=tuple(Related(_load_span(rs), rm) for rs, rm in rel), key=k, unjudged=u[0] if u else "",
+                   fix=_load_fix(u[1]) if len(u) > 1 else None)
            for r, m, sp, sev, rel, k, *u in rows]
     if not all(isinstance(f.rule, str) and isinstance(f.message, str) and isinstance(f.key, str)
                and isinstance(f.unjudged, str) for f in out):
         raise ValueError("malformed finding")
     return out
+
+
+def _load_fix(v: Any) -> Fix:
+    description, safe, edits = v
+    fix = Fix(description, safe, tuple(Edit(_load_span(sp), text) for sp, text in edits))
+    if not (isinstance(description, str) and type(safe) is bool and all(isinstance(e.text, str) for e in fix.edits)):
+        raise ValueError("malformed fix")
+    return fix
 
 
 def _load_span(v: Any) -> Span:

@@ -62,6 +62,10 @@ def check(
     show_config: Annotated[bool, typer.Option("--show-config", help="Print the effective settings and exit")] = False,
     show_skipped: Annotated[bool, typer.Option("--show-skipped", help="List the files found but not linted, and "
                                                 "why (on stderr)")] = False,
+    fix: Annotated[bool, typer.Option("--fix", help="Apply the safe fixes, re-lint, report what is left")] = False,
+    unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="With --fix or --diff: also the fixes that "
+                                               "change behaviour beyond the finding")] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Print the fixes as a unified diff; change nothing")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors")] = False,
 ) -> None:
     """Lint configuration files and report findings."""
@@ -104,15 +108,41 @@ def check(
             for line in applications(targets, settings):
                 typer.echo(f"cfglint: {line}", err=True)
 
+        if fix and diff:
+            _fail("--fix and --diff exclude each other (--diff changes nothing)")
         report = lint(targets, settings, debug=debug)
         if write_baseline is not None:
             n = write_bl(write_baseline, report.findings, report.root_path)
             typer.echo(f"cfglint: wrote {n} finding(s) to baseline {write_baseline}", err=True)
-        if baseline is not None:
-            report.findings, stale = apply_baseline(report.findings, read_baseline(baseline))
+        bl = read_baseline(baseline) if baseline is not None else None
+        if bl is not None:
+            report.findings, stale = apply_baseline(report.findings, bl)
             if stale:
                 typer.echo(f"cfglint: {len(stale)} baseline entr{'y' if len(stale) == 1 else 'ies'} no longer "
                            f"match; run --write-baseline {baseline} to shrink it", err=True)
+        if diff:
+            from cfglint import fixes
+
+            planned = fixes.plan(report.findings, report.sources, unsafe_fixes)
+            sys.stdout.write(fixes.unified_diff(planned))
+            n = sum(len(p.applied) for p in planned)
+            more = 0 if unsafe_fixes else sum(1 for f in report.findings if f.fix is not None and not f.fix.safe)
+            typer.echo(f"cfglint: would fix {n} finding{'s' if n != 1 else ''} in {len(planned)} "
+                       f"file{'s' if len(planned) != 1 else ''}"
+                       + (f" ({more} more with --unsafe-fixes)" if more else ""), err=True)
+            formats, outputs = formats[:len(outputs)], outputs  # stdout holds the diff; --output files still written
+        elif fix:
+            from cfglint import fixes
+
+            def relint():  # type: ignore[no-untyped-def]
+                again = lint(targets, settings, debug=debug)
+                if bl is not None:
+                    again.findings = apply_baseline(again.findings, bl)[0]
+                return again
+
+            outcome, report = fixes.fix_files(relint, report, targets, unsafe_fixes)
+            for line in fixes.summary(outcome, report, unsafe_fixes):
+                typer.echo(f"cfglint: {line}", err=True)
     except ConfigError as e:
         _fail(str(e))
     except BaselineError as e:
@@ -160,13 +190,16 @@ def rules_cmd(fmt: Annotated[str, typer.Option("--format", "-f", help="text|json
     rules = all_rules()
     if fmt == "json":
         typer.echo(json.dumps([{"id": r.id, "name": r.name, "severity": r.severity.label, "summary": r.summary,
-                                "options": {k: v.get("default") for k, v in r.options.items()}}
+                                "options": {k: v.get("default") for k, v in r.options.items()}, "fix": r.fix}
                                for r in rules.values()], indent=2))
         return
     if fmt != "text":
         _fail(f"unknown format '{fmt}' (expected text or json)")
     for r in rules.values():
-        typer.echo(f"{r.id}  {r.name:<34} {r.severity.label:<8} {r.summary}")
+        fix = {"safe": "fix", "unsafe": "fix*"}.get(r.fix, "")
+        typer.echo(f"{r.id}  {r.name:<34} {r.severity.label:<8} {fix:<4} {r.summary}")
+    typer.echo("\nfix: --fix repairs these findings where the repair is unambiguous; fix*: unsafe fixes "
+               "(they change behaviour), applied with --fix --unsafe-fixes")
 
 
 @app.command()
@@ -179,6 +212,9 @@ def explain(rule: Annotated[str, typer.Argument(help="Rule ID or name, e.g. TP00
         _fail(f"unknown rule '{rule}' (see 'cfglint rules')")
         return
     out = [f"{meta.id} ({meta.name}) - default severity: {meta.severity.label}", "", meta.summary, "", meta.docs]
+    fix = {"safe": "safe (applied by --fix)", "unsafe": "unsafe (applied by --fix --unsafe-fixes)"}.get(meta.fix)
+    out += ["", f"Fix: {fix}. {meta.fix_doc}".rstrip() if fix else "Fix: none; this rule's findings are not "
+            "repaired automatically."]
     if meta.options:
         out += ["", "Options:"]
         for name, o in meta.options.items():

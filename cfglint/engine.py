@@ -85,6 +85,9 @@ class Engine:
         # The same finding from several applications, profiles or variants is reported once; when only profiles
         # or variants produce it (not the base configuration), it names them.
         seen: dict[tuple[str, Span, bool], tuple[Finding, list[str]]] = {}
+        texts: dict[str, str] | None = None  # the module's source texts, for the fixers
+        from cfglint.fixers import FIXERS, combine, fix_for
+
         for model in models:
             for rid in sorted(self.enabled):
                 fn = CHECKS.get(rid)
@@ -101,8 +104,14 @@ class Engine:
                     if hit is None:
                         seen[k] = (f, [model.context])
                         out.append(f)
+                        if f.rule in FIXERS and not f.unjudged:
+                            if texts is None:
+                                texts = {it.file.display: it.text for it in items}
+                            f.fix = fix_for(f, model, texts, self.options.get(rid, {}))
                     elif model.context not in hit[1]:
                         hit[1].append(model.context)
+        if texts is not None:
+            combine(out)
         for f, contexts in seen.values():
             if "" not in contexts and len(contexts) > 1:
                 named = ", ".join(c for c in contexts if c not in f.message)

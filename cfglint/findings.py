@@ -32,6 +32,26 @@ class Related:
     message: str
 
 
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace the text at ``span`` (1-based line/column of the decoded text, end exclusive, like every Span) with
+    ``text``; an empty span inserts. Columns count characters of the decoded text, never bytes: cfglint.fixes
+    maps them back onto the file's own bytes and encoding."""
+
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A repair of one finding. ``safe``: keeps the behaviour the configuration was written to have (applied by
+    ``--fix``); unsafe fixes change behaviour beyond the finding and need ``--unsafe-fixes`` (ruff's split)."""
+
+    description: str
+    safe: bool
+    edits: tuple[Edit, ...]
+
+
 @dataclass(slots=True)
 class Finding:
     rule: str  # rule ID, e.g. "TP001"
@@ -46,6 +66,7 @@ class Finding:
     # Set on a record of something a rule's policy leaves alone (why, e.g. "on a loopback host"): counted in the
     # summary, never reported. Records travel with findings (cache, suppressions) until Engine.finish splits them.
     unjudged: str = ""
+    fix: Fix | None = None  # set after the checks ran (cfglint.fixers), with the module's source texts at hand
 
     def compute_fingerprint(self, rel_path: str) -> str:
         basis = "\x1f".join((self.rule, rel_path.replace("\\", "/"), self.key or self.message))

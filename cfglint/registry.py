@@ -30,6 +30,8 @@ class RuleMeta:
     docs: str
     tags: tuple[str, ...] = ()
     options: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> {default, description}
+    fix: str = "none"  # "safe", "unsafe" or "none": what --fix offers for this rule's findings (cfglint.fixers)
+    fix_doc: str = ""  # what the fix writes, when it is offered, and why it is safe or unsafe
     source: str = field(default="", compare=False)  # the rule's TOML file; examples are read from it on demand
 
     @property
@@ -69,6 +71,8 @@ def _parse_rule(path: Path, text: str | None = None) -> RuleMeta:
         docs=data.get("docs", "").strip(),
         tags=tuple(data.get("tags", ())),
         options=dict(data.get("options", {})),
+        fix=data.get("fix", "none"),
+        fix_doc=" ".join(data.get("fix-doc", "").split()),
         source=str(path),
     )
 

@@ -234,7 +234,7 @@ def test_json_round_trips(report: Report) -> None:
     assert doc["summary"] == {"files": 2, "skipped": 0, "errors": 3, "warnings": 1, "notes": 1}
     first = doc["findings"][0]
     assert list(first) == ["rule", "name", "severity", "message", "path", "line", "col", "end_line", "end_col",
-                           "related", "key", "fingerprint"]
+                           "related", "key", "fingerprint", "fix"]
     assert first["name"] == "pool-wait-exceeds-rpc-timeout" and first["message"] == NASTY
 
     def span(d: dict[str, Any]) -> Span:

@@ -10,7 +10,7 @@ from cfglint.formatters.jsontext import dumps
 from cfglint.report import Report
 from cfglint.span import Span
 
-SCHEMA_VERSION = 1  # bump on any incompatible change; adding fields (such as "skipped") is compatible
+SCHEMA_VERSION = 1  # bump on any incompatible change; adding fields (such as "skipped", "fix") is compatible
 
 
 def _region(s: Span) -> dict[str, Any]:
@@ -36,6 +36,9 @@ def document(report: Report) -> dict[str, Any]:
                 "related": [{**_region(r.span), "message": r.message} for r in f.related],
                 "key": f.key,
                 "fingerprint": f.fingerprint,
+                "fix": None if f.fix is None else {
+                    "description": f.fix.description, "safe": f.fix.safe,
+                    "edits": [{**_region(e.span), "text": e.text} for e in f.fix.edits]},
             }
             for f in report.findings
         ],

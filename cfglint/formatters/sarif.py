@@ -12,7 +12,7 @@ from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
 
-from cfglint.findings import Finding, Severity
+from cfglint.findings import Finding, Fix, Severity
 from cfglint.formatters import absolute, repo_relative
 from cfglint.formatters.jsontext import dumps
 from cfglint.registry import RuleMeta
@@ -131,7 +131,24 @@ def _result(bases: _Bases, f: Finding, index: dict[str, int]) -> dict[str, Any]:
     if f.related:
         result["relatedLocations"] = [_location(bases, r.span, r.message, i) for i, r in enumerate(f.related)]
     result["partialFingerprints"] = {FINGERPRINT_KEY: f.fingerprint}
+    if f.fix is not None:
+        result["fixes"] = [_fix(bases, f.fix)]
     return result
+
+
+def _fix(bases: _Bases, fix: Fix) -> dict[str, Any]:
+    """A SARIF ``fix``: one artifactChange per file, its replacements in file order. An insertion is a deletedRegion
+    whose end is its start (an empty region, unlike a result's, which always marks a character)."""
+    by_path: dict[str, list[Any]] = {}
+    for e in sorted(fix.edits, key=lambda e: (e.span.line, e.span.col)):
+        s = e.span
+        by_path.setdefault(s.path, []).append({
+            "deletedRegion": {"startLine": s.line, "startColumn": s.col, "endLine": s.end_line, "endColumn": s.end_col},
+            "insertedContent": {"text": e.text}})
+    return {"description": {"text": fix.description},
+            "artifactChanges": [{"artifactLocation": bases.artifact(path), "replacements": reps}
+                                for path, reps in by_path.items()],
+            "properties": {"safe": fix.safe}}
 
 
 def _notification(bases: _Bases, f: Finding, index: dict[str, int]) -> dict[str, Any]:
@@ -156,7 +173,9 @@ def document(report: Report) -> dict[str, Any]:
         if _SEMVER.fullmatch(report.tool_version):  # PEP 440 dev/local versions are not SemVer 2.0
             driver["semanticVersion"] = report.tool_version
     driver["rules"] = [_rule(r) for r in report.rules]
-    bases = _Bases(report, [s.path for f in report.findings for s in (f.span, *(r.span for r in f.related))])
+    spans = [s for f in report.findings
+             for s in (f.span, *(r.span for r in f.related), *(e.span for e in (f.fix.edits if f.fix else ())))]
+    bases = _Bases(report, [s.path for s in spans])
     # Parse failures stay results (they gate like any finding) and are also reported as notifications,
     # where code scanning shows files the tool could not analyse.
     notifications = [_notification(bases, f, index) for f in report.findings if f.rule == PARSE_ERROR]
