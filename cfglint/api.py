@@ -362,8 +362,14 @@ def _lint_module(module: Module, engine: Engine, settings: Settings, shared: lis
     deps: dict[str, str | None] = {}
     if items:
         versions, present = _build_versions(module, settings, deps)
+        pom = _pom_text(module)
         res.findings.extend(engine.run_module(module, items, versions, present, debug=debug, shared=shared,
-                                              build_text=_pom_text(module)))
+                                              build_text=pom))
+        if pom is not None:  # a value Maven filters in from the pom is reported there: excerpts need its text
+            for f in res.findings:
+                for sp in (f.span, *(r.span for r in f.related)):
+                    if sp.path not in res.sources and sp.path.rsplit("/", 1)[-1] == "pom.xml":
+                        res.sources[sp.path] = pom
     if key is not None and cache is not None:
         from cfglint.cache import dump_findings
 

@@ -40,6 +40,7 @@ _IMPORT_KEYS = re.compile(r"^spring\.(?:config\.import(?:\[\d+\])?|config\.addit
                           r"|cloud\.nacos\.config\.(?:shareddataids|extconfig\[\d+\]\.dataid"
                           r"|(?:sharedconfigs|extensionconfigs)(?:\[\d+\])?(?:\.dataid)?))$")
 _FILTER = re.compile(r"<filter>\s*([^<]+?)\s*</filter>")
+_FILTERING = re.compile(r"<filtering>\s*true\s*</filtering>")
 
 
 @dataclass
@@ -54,6 +55,7 @@ class Application:
     variants: dict[str, str] = field(default_factory=dict)
     profiles: dict[str, str] = field(default_factory=dict)  # file -> the Spring profile it is for (a Nacos data id)
     java: bool = False  # a process that runs the module's Java code (Boot or XML), which is then judged with it
+    build_profiles: set[str] = field(default_factory=set)  # Maven profiles whose pom properties fill its resources
 
     def sources(self, root: str = "") -> list[str]:
         """Display paths of the sources (relative to ``root`` when under it), XML contexts first."""
@@ -316,10 +318,19 @@ def plan(props: list[PropsFile], xml: list[XmlDoc], build_text: str | None = Non
     if java and not apps:  # a process configured in code (@PropertySource files join it through placeholders)
         apps.append(Application("Java configuration of the module", "java"))
     # Every process of the module reads dubbo.properties and the build's filter files, and runs its Java code.
+    pom = _pom_properties(build_text, module_root) if build_text and _FILTERING.search(build_text) else None
     for a in apps:
         a.java = bool(java)
         a.props = [*filter_base, *dubbo_props, *filter_variants, *a.props]
         a.variants = dict(variants)
+        if pom is not None:  # Maven fills ${...} in filtered resources from the pom's properties
+            wanted = _placeholders([p.text for p in a.props] + [d.text for d in a.xml])
+            used = [e for e in pom.entries if canon(e.key) in wanted]
+            if used:
+                docs = {e.doc for e in used}
+                a.props.insert(0, PropsFile(pom.path, "pom", used, pom.text,
+                                            {d: v for d, v in pom.doc_profiles.items() if d in docs}))
+                a.build_profiles = {v[0] for d, v in pom.doc_profiles.items() if d in docs}
 
     # The rest: files joining the applications whose placeholders they define, else judged on their own.
     rest = [p for p in props if p.path not in claimed] + ([] if boots else outside)
@@ -338,6 +349,33 @@ def plan(props: list[PropsFile], xml: list[XmlDoc], build_text: str | None = Non
     alone = [p for p in rest if p.path not in joined]
     apps.extend(_standalone(alone, variants if not apps else {}, module_root))
     return apps
+
+
+def _pom_properties(build_text: str, module_root: str) -> PropsFile | None:
+    """The pom's ``<properties>``, and each build profile's as a document for that profile (a variant), as one
+    property file located in the pom, for a module whose resources Maven filters."""
+    from cfglint.loaders import Entry, LoadError
+    from cfglint.loaders.xml import load_xml
+
+    path = module_root + "pom.xml"
+    try:
+        doc = load_xml(path, build_text.encode("utf-8"))
+    except LoadError:
+        return None
+    entries: list[Entry] = []
+    profiles: dict[int, tuple[str, ...]] = {}
+    for e in doc.elements:
+        if e.local != "properties" or e.parent is None or e.parent.local not in ("project", "profile"):
+            continue
+        n = 0
+        if e.parent.local == "profile":
+            ident = next((c for c in e.parent.children if c.local == "id"), None)
+            if ident is None or not ident.text:
+                continue
+            n = len(profiles) + 1
+            profiles[n] = (ident.text,)
+        entries.extend(Entry(c.local, c.text or "", c.span, c.text_span or c.span, n) for c in e.children)
+    return PropsFile(path, "pom", entries, doc.text, profiles) if entries else None
 
 
 def _standalone(props: list[PropsFile], variants: dict[str, str], module_root: str) -> list[Application]:

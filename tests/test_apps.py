@@ -206,3 +206,30 @@ def test_profile_groups_and_includes_bring_their_overlays(lint_tree) -> None:
     assert found(r, "JD002") == [f"{RES}/application-proddb.yml:1:24"]
     (msg,) = [f.message for f in r.findings if f.rule == "JD002"]
     assert msg.endswith("(in profile 'prod', profile 'proddb', profile 'staging')")
+
+
+FILTERED_POM = """<project>
+  <properties><dubbo.version>3.2.0</dubbo.version><db.wait>2000</db.wait></properties>
+  <profiles>
+    <profile><id>dev</id><properties><jdbc.url>jdbc:mysql://dev.internal/a?connectTimeout=1&amp;socketTimeout=1</jdbc.url></properties></profile>
+    <profile><id>prod</id><properties><jdbc.url>jdbc:mysql://prod.internal/a</jdbc.url></properties></profile>
+  </profiles>
+  <build><resources><resource><directory>src/main/resources</directory><filtering>true</filtering></resource></resources></build>
+</project>
+"""
+
+
+def test_filtered_resources_take_pom_properties_with_profiles_as_variants(lint_tree) -> None:
+    r = lint_tree({"pom.xml": FILTERED_POM, f"{RES}/application.properties":
+                   "spring.datasource.druid.url=${jdbc.url}\nspring.datasource.druid.max-wait=${db.wait}\n"
+                   "dubbo.protocol.name=dubbo\ndubbo.provider.timeout=1000\n"})
+    assert found(r, "JD002") == ["pom.xml:5:49"]  # the prod profile's URL, where it is written
+    assert found(r, "DS002") == ["pom.xml:2:60"]  # max-wait 2000 ms, written in the pom: × 2 ≥ 1000 ms
+    assert found(r, "CF002") == [] and found(r, "CF004") == []  # pom properties are definitions, never judged keys
+    assert "pom.xml" in r.sources  # excerpts of findings located in the pom
+
+
+def test_unfiltered_pom_properties_are_not_property_sources(lint_tree) -> None:
+    r = lint_tree({"pom.xml": FILTERED_POM.replace("<filtering>true</filtering>", ""), f"{RES}/application.properties":
+                   "spring.datasource.druid.url=${jdbc.url}\n"})
+    assert found(r, "JD002") == [] and "pom.xml" not in r.sources  # Maven copies ${jdbc.url} as it is

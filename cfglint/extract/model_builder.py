@@ -67,7 +67,7 @@ def app_models(app: Application, shared_props: list[PropsFile], root: str, versi
     space = PropertySpace(app.props, shared_props, {**app.profiles, **app.variants})
     index = collect_beans(app.xml)
     urls = xml_urls(app.xml)
-    variant_names = set(app.variants.values())
+    variant_names = set(app.variants.values()) | app.build_profiles
     models = []
     base_xml: _XmlPart | None = None
     for profile in space.contexts():
