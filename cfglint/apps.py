@@ -12,7 +12,8 @@ service). Rules judge an *application*: one process and the ordered sources Spri
   are one. Property files named by ``<context:property-placeholder location>`` or a ``*PlaceholderConfigurer``
   ``location(s)`` join the context that names them.
 - Maven resource filtering: filter files of the pom (``<filters>``); one chosen by a build property
-  (``profiles/${env}.properties``) makes each alternative a *variant*, evaluated like a Spring profile.
+  (``profiles/${env}.properties``) makes each alternative a *variant*, evaluated like a Spring profile. A pom
+  that filters its resources is itself a source of the properties they read (a build profile's: a variant).
 - ``dubbo.properties`` is read by Dubbo in every process of the module.
 - Any other property file joins the applications whose placeholders it defines; one that no application loads is
   judged on its own (files of such a folder that reference each other's keys are judged together).
