@@ -95,7 +95,8 @@ def child(mode: str, tree: Path, arg: str) -> None:
 
         for kind in KINDS:
             _cfglint_parse(kind)
-        settings = load_settings(None, Path("."), {"jobs": 1, "cache": False})
+        # As `cfglint check` runs with the text format: no fixes computed (--fix, --diff, JSON and SARIF do).
+        settings = load_settings(None, Path("."), {"jobs": 1, "cache": False, "compute-fixes": False})
         Engine(settings)
         load_all()  # every check module (the first linted module would import them)
         if arg == "1":

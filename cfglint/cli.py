@@ -85,7 +85,8 @@ def check(
     overrides = {"select": _csv(select), "ignore": _csv(ignore), "fail-on": fail_on, "jobs": jobs,
                  "include-tests": include_tests or None,
                  "expand-modules": expand_modules or None, "inline-suppressions": False if no_inline else None,
-                 "cache": False if no_cache else None}
+                 "cache": False if no_cache else None,
+                 "compute-fixes": fix or diff or any(f in ("json", "sarif") for f in formats)}
     try:
         settings = load_settings(config, targets[0] if targets[0].exists() else Path("."), overrides)
         missing = [str(p) for p in targets if not p.exists()]

@@ -104,7 +104,7 @@ class Engine:
                     if hit is None:
                         seen[k] = (f, [model.context])
                         out.append(f)
-                        if f.rule in FIXERS and not f.unjudged:
+                        if f.rule in FIXERS and not f.unjudged and self.settings.compute_fixes:
                             if texts is None:
                                 texts = {it.file.display: it.text for it in items}
                             f.fix = fix_for(f, model, texts, self.options.get(rid, {}))

@@ -467,3 +467,16 @@ def test_declared_and_wide_encodings_kept(tmp_path: Path, name: str, data: bytes
         assert new == data + "dubbo.protocol.threads=200\n".encode("utf-16-le")
     else:
         assert new == data + "dubbo.protocol.threads=200\r\n".encode("utf-16-be")
+
+
+def test_fixes_are_computed_only_when_something_shows_them(tmp_path: Path) -> None:
+    """The text and concise formats show no fix, so the CLI does not pay for computing them; JSON/SARIF, --fix and
+    --diff do. The setting is part of the cache key: a cached text run never answers a JSON run without fixes."""
+    write_tree(tmp_path, {"pom.xml": "<project/>",
+                          "src/main/resources/application.properties": "spring.datasource.url=jdbc:mysql://db:3306/a\n"})
+    assert all(f.fix is None for f in run_lint(tmp_path, **{"compute-fixes": False}).findings)
+    assert any(f.fix is not None for f in run_lint(tmp_path).findings)
+    run = [sys.executable, "-m", "cfglint", "check", str(tmp_path)]
+    subprocess.run([*run, "--format", "concise"], capture_output=True, text=True, timeout=120)  # fills the cache
+    doc = json.loads(subprocess.run([*run, "--format", "json"], capture_output=True, text=True, timeout=120).stdout)
+    assert any(f["fix"] for f in doc["findings"])
