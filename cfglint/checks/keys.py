@@ -240,6 +240,7 @@ class Judge:
         self.prop_canons = model.keys.prop_canons
         self.foreign = False
         self._facts: tuple | None = None  # type: ignore[type-arg]
+        self._starter: bool | None = None
 
     def module_facts(self) -> tuple:  # type: ignore[type-arg]
         """What a property key's judgement reads from its module besides the key and whether its file is foreign:
@@ -250,10 +251,16 @@ class Judge:
             plurals = frozenset(p for p in SHADOWING.values() if any(
                 u.kind == "prop" and u.canon.startswith(f"dubbo.{p}.") and len(tokens(u.canon)) >= 4
                 for u in keys.uses))
-            starter = any(c.startswith("spring.datasource.druid.") for c in self.prop_canons)
             self._facts = (tuple(sorted(self.model.versions.items())), "spring.datasource.jdbcurl" in self.prop_canons,
-                           frozenset(t for t in keys.xml_dubbo if t in SHADOWING), plurals, starter)
+                           frozenset(t for t in keys.xml_dubbo if t in SHADOWING), plurals, self.druid_starter())
         return self._facts
+
+    def druid_starter(self) -> bool:
+        """The Druid starter's pool is configured (spring.datasource.druid.*): computed once, and apart from the
+        other module facts, which a flat datasource key does not need."""
+        if self._starter is None:
+            self._starter = any(c.startswith("spring.datasource.druid.") for c in self.prop_canons)
+        return self._starter
 
     def ks(self, lib: str, name: str):  # type: ignore[no-untyped-def]
         return self.catalog.keyset(lib, name)
@@ -435,7 +442,7 @@ class Judge:
             pools = self.ks("spring-boot", "pool-prefixes")
             boot14 = v is not None and pools.status("hikari", v) is True
             # The Druid starter binds spring.datasource.druid only, whatever the Boot version (druid.md §5).
-            starter = self.module_facts()[4] and bool(self.ks("druid", "bean").by_relaxed(leaf))
+            starter = self.druid_starter() and bool(self.ks("druid", "bean").by_relaxed(leaf))
             if not boot14 and not starter:
                 return None  # Boot <= 1.3 binds spring.datasource.* onto the pool; unknown version: cannot tell
             target = self._pool_target(leaf)
@@ -466,7 +473,7 @@ class Judge:
         """Where the flat key should go, given the pool the module uses."""
         m = self.model
         pools: list[str] = []
-        if any(c.startswith("spring.datasource.druid.") for c in self.prop_canons) or "druid" in m.present:
+        if self.druid_starter() or "druid" in m.present:
             pools.append("druid")
         for p in ("hikari", "tomcat", "dbcp2"):
             if any(c.startswith(f"spring.datasource.{p}.") for c in self.prop_canons):
