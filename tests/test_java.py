@@ -626,3 +626,18 @@ def test_java_code_is_an_application_that_loads_the_files_its_placeholders_read(
     other = "src/main/resources/conf/other.properties"
     got = found(tmp_path, {JAVA: body, props: "pool.max=2147483647\n", other: "dubbo.protocol.threads=5000\n"})
     assert got == [f"TP002 {other}:1:24-28", f"TP001 {props}:1:10-20"]  # sorted by path
+
+
+def test_pools_of_a_static_main_are_a_tools_not_a_services(tmp_path: Path) -> None:
+    """A benchmark client or a doc generator builds its pool in main(): run by hand, not part of the service."""
+    body = java("""    public static void main(String[] args) {
+        ExecutorService pool = Executors.newCachedThreadPool();
+        DruidDataSource ds = new DruidDataSource();
+        ds.setUrl("jdbc:mysql://db.internal:3306/app");
+        pool.submit(() -> ds.getConnection());
+    }
+    void run() {
+        ExecutorService pool = Executors.newCachedThreadPool();
+        pool.submit(() -> {});
+    }""", "import java.util.concurrent.*;\nimport com.alibaba.druid.pool.DruidDataSource;\n")
+    assert found(tmp_path, {JAVA: body}) == [f"TP001 {JAVA}:14:32-61"]  # only the service method's pool

@@ -146,9 +146,10 @@ def _fixed(name: str, value: str, span: Span, source: str, key: str, raw: str) -
 # ---- executors -------------------------------------------------------------------------------------------
 
 def _executor(doc: JavaDoc, c: JCreation, ctx: Ctx) -> None:
-    if c.oneshot or c.factory:
+    if c.oneshot or c.factory or c.tool:
         # Executors.newFixedThreadPool(1).submit(task): one task, nothing ever waits or piles up. A public static
-        # factory (ExecutorFactory.newSingleExecutorService()) is an API: what its callers do with it decides.
+        # factory (ExecutorFactory.newSingleExecutorService()) is an API: what its callers do with it decides. A
+        # pool built in static main() belongs to a tool or benchmark run by hand, not to a service.
         return
     label = _label(doc, c)
     key = _key(doc, c)
@@ -246,7 +247,7 @@ def _datasource(doc: JavaDoc, c: JCreation, ctx: Ctx) -> None:
         if not c.setters and not c.opaque:
             _bound_datasource(doc, c, ctx, pool)
         return  # @ConfigurationProperties binds it from property files: the values live there, not here
-    if c.opaque:
+    if c.opaque or c.tool:  # handed to code not followed, or a tool's connection (built in static main())
         return
     if c.type == "HikariDataSource" and c.args:
         return  # new HikariDataSource(config): the HikariConfig carries the settings

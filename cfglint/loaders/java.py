@@ -78,6 +78,7 @@ class JCreation:
     how: str = ""  # a builder call that makes it: 'DruidDataSourceBuilder.create().build()'
     factory: bool = False  # made and returned by a public static method: a library's factory API, sized by callers
     oneshot: bool = False  # used once where it is created (Executors.newFixedThreadPool(1).submit(task))
+    tool: bool = False  # built in a static main(): a command-line tool or benchmark, not a service's pool
 
 
 @dataclass(slots=True)
@@ -374,6 +375,7 @@ class _Reader:
         if method_decl is not None and method_node == method_decl and not c.bean:
             mods = _modifiers(method_decl)
             mtext = _txt(mods) if mods is not None else ""
+            c.tool = c.method == "main" and re.search(r"\bstatic\b", mtext) is not None
             if re.search(r"\bpublic\b", mtext) and re.search(r"\bstatic\b", mtext) and (
                     _returned(n) or (var and scope is not None and _returns_name(scope, var))):
                 c.factory = True
