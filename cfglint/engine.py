@@ -86,7 +86,9 @@ class Engine:
         # or variants produce it (not the base configuration), it names them.
         seen: dict[tuple[str, Span, bool], tuple[Finding, list[str]]] = {}
         texts: dict[str, str] | None = None  # the module's source texts, for the fixers
-        from cfglint.fixers import FIXERS, combine, fix_for
+        fixers = None
+        if self.settings.compute_fixes:  # imported only when fixes are shown: a text run never loads the fixers
+            from cfglint import fixers
 
         for model in models:
             for rid in sorted(self.enabled):
@@ -104,14 +106,14 @@ class Engine:
                     if hit is None:
                         seen[k] = (f, [model.context])
                         out.append(f)
-                        if f.rule in FIXERS and not f.unjudged and self.settings.compute_fixes:
+                        if fixers is not None and f.rule in fixers.FIXERS and not f.unjudged:
                             if texts is None:
                                 texts = {it.file.display: it.text for it in items}
-                            f.fix = fix_for(f, model, texts, self.options.get(rid, {}))
+                            f.fix = fixers.fix_for(f, model, texts, self.options.get(rid, {}))
                     elif model.context not in hit[1]:
                         hit[1].append(model.context)
-        if texts is not None:
-            combine(out)
+        if texts is not None and fixers is not None:
+            fixers.combine(out)
         for f, contexts in seen.values():
             if "" not in contexts and len(contexts) > 1:
                 named = ", ".join(c for c in contexts if c not in f.message)
