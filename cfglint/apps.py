@@ -40,9 +40,6 @@ _PLACEHOLDER_CONFIGURERS = ("PropertyPlaceholderConfigurer", "PropertySourcesPla
 _IMPORT_KEYS = re.compile(r"^spring\.(?:config\.import(?:\[\d+\])?|config\.additionallocation"
                           r"|cloud\.nacos\.config\.(?:shareddataids|extconfig\[\d+\]\.dataid"
                           r"|(?:sharedconfigs|extensionconfigs)(?:\[\d+\])?(?:\.dataid)?))$")
-# Any of the import keys, however written (config.import, additional-location, shared-configs, shared-dataids,
-# ext-config, extension-configs): a file without one of these words imports nothing.
-_IMPORT_HINT = re.compile(r"import|location|shared|ext(?:ension)?[-_]?config", re.I)
 _FILTER = re.compile(r"<filter>\s*([^<]+?)\s*</filter>")
 _FILTERING = re.compile(r"<filtering>\s*true\s*</filtering>")
 
@@ -239,8 +236,6 @@ def plan(props: list[PropsFile], xml: list[XmlDoc], build_text: str | None = Non
         app = Application(f"Spring Boot application in {_rel(d + '/', module_root) or './'}", "boot")
         imported: list[PropsFile] = []
         for p in group:
-            if not _IMPORT_HINT.search(p.text):
-                continue  # nearly every file: one scan of its text instead of a canonical name per key
             base = _resources_root(p.path)
             for e in p.entries:
                 if e.value and _IMPORT_KEYS.match(canon(e.key)):
