@@ -87,7 +87,7 @@ def java_setting(ctx: Ctx, name: str, v: JValue, source: str, key: str) -> Setti
     return build(Setting, name=name, value=value, raw=v.placeholder, span=span,
                  origin="placeholder-default" if r.used_default else "explicit", source=source,
                  chain=(*chain, *r.chain, f"used as {v.text} at {v.span.path.rsplit('/', 1)[-1]}:{v.span.line}"),
-                 key=key)
+                 chain_spans=(*(None for _ in chain), *r.steps, v.span), key=key)
 
 
 def _bound_value(ctx: Ctx, v: JValue, pc: JPropsClass, prop: str, name: str, source: str, key: str
