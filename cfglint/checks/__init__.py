@@ -52,13 +52,14 @@ def value(s: Setting, unit: str = "") -> str:
     return f"{s.name}={short(v, 40)}{u}"
 
 
+_BOUND_BY = re.compile(r" \((?:bound by|declared in|from) [^()]*(?:\([^()]*\)[^()]*)*\)$")
 _AT_FILE = re.compile(r" at [^\s:]+\.(?:java|xml|ya?ml|properties):\d+$")
 
 
-def name(label: str, n: int = 48) -> str:
+def name(label: str, n: int = 60) -> str:
     """A pool's or datasource's label for a headline: without the ' at File.java:12' the location already gives,
     cut to ``n`` characters, in backticks when it is one identifier or key (`dubbo`, `spring.datasource.druid`)."""
-    label = _AT_FILE.sub("", " ".join(label.split()))
+    label = _AT_FILE.sub("", _BOUND_BY.sub("", " ".join(label.split())))
     cut = _middle(label, n) if len(label) > n and " " not in label and "." in label else short(label, n)
     return f"`{cut}`" if " " not in cut and "`" not in cut and "<" not in cut else cut
 

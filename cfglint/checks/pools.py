@@ -127,7 +127,8 @@ def unbounded_pool_wait(model: ModuleModel, options: dict[str, Any]) -> Iterator
             yield finding("DS001", ds.anchor,
                           _forever(pool, ds.label, f"{wk.display} is not set"),
                           f"{ds.key}/{wk.display}", related,
-                          why=f"{unset}, and {pool}'s default ({wk.default_ms}) waits forever. When the pool is "
+                          why=f"{pool} pool {ds.label} never stops waiting for a free connection: {unset}, and "
+                              f"{pool}'s default ({wk.default_ms}) waits forever. When the pool is "
                               "exhausted or the database stalls, every request thread parks until the service itself "
                               "is exhausted.",
                           help=fix, notes=notes)
@@ -138,7 +139,8 @@ def unbounded_pool_wait(model: ModuleModel, options: dict[str, Any]) -> Iterator
             yield finding("DS001", s,
                           _forever(pool, ds.label, f"{wk.display}={ms}"),
                           f"{ds.key}/{wk.display}",
-                          why=f"{show(s, 'ms', chain=False)}{zero} waits forever. When the pool is exhausted or the "
+                          why=f"{pool} pool {ds.label} never stops waiting for a free connection: "
+                              f"{show(s, 'ms', chain=False)}{zero} waits forever. When the pool is exhausted or the "
                               "database stalls, every request thread parks until the service itself is exhausted.",
                           help=f"set {wk.display} to a positive number of milliseconds below the caller's timeout, "
                                f"e.g. {_as_written(s, 1500)}")

@@ -109,7 +109,7 @@ def _spring(pool: ThreadPool, max_key: str, queue_key: str, max_name: str, queue
     if _huge(mx):
         assert mx is not None
         yield finding("TP001", mx,
-                      f"{name(pool.label)} has an effectively unbounded maximum: {value(mx)}",
+                      f"{name(pool.label)} is effectively unbounded: {value(mx)}",
                       f"{pool.key}/{max_name}",
                       why=f"{pool.label} allows {show(mx, chain=False)} threads: once the queue is full every new "
                           "task starts a thread, until the host runs out of memory.",
@@ -121,9 +121,9 @@ def _spring(pool: ThreadPool, max_key: str, queue_key: str, max_name: str, queue
         yield finding("TP001", queue,
                       f"{name(pool.label)} has no maximum pool size: {short(max_name, 40)} is not set",
                       f"{pool.key}/{max_name}",
-                      why=f"It has a bounded queue ({queue_name} = {what}) but no {max_name}, which defaults to "
-                          f"{INT_MAX} (Integer.MAX_VALUE): when the queue is full, threads are created without limit "
-                          "until the host runs out of memory.",
+                      why=f"{pool.label} has a bounded queue ({queue_name} = {what}) but no {max_name}, which "
+                          f"defaults to {INT_MAX} (Integer.MAX_VALUE): when the queue is full, threads are created "
+                          "without limit until the host runs out of memory.",
                       help=f"set {max_name} (e.g. 50)")
 
 
@@ -134,7 +134,7 @@ def _task(pool: ThreadPool) -> Iterator[Finding]:
         upper = size.value.split("-", 1)[-1].strip()
         if upper.isdigit() and int(upper) >= UNBOUNDED_THREADS:
             yield finding("TP001", size,
-                          f"{name(pool.label)} has an effectively unbounded maximum: {value(size)}",
+                          f"{name(pool.label)} is effectively unbounded: {value(size)}",
                           f"{pool.key}/pool-size",
                           why=f"{show(size, chain=False)}: once the queue is full every task starts a thread until "
                               "the host runs out of memory.",
@@ -144,8 +144,9 @@ def _task(pool: ThreadPool) -> Iterator[Finding]:
         yield finding("TP001", queue,
                       f"{name(pool.label)} has no maximum pool size: pool-size is not set",
                       f"{pool.key}/pool-size",
-                      why=f"It sets {show(queue, chain=False)} but no pool-size, so the maximum is {INT_MAX} threads "
-                          "(Integer.MAX_VALUE): when the queue is full, threads are created without limit.",
+                      why=f"{pool.label} sets {show(queue, chain=False)} but no pool-size, so the maximum is "
+                          f"{INT_MAX} threads (Integer.MAX_VALUE): when the queue is full, threads are created "
+                          "without limit.",
                       help="add pool-size=\"8-50\"")
 
 
@@ -165,7 +166,7 @@ def _java(pool: ThreadPool) -> Iterator[Finding]:
         what = ("maximumPoolSize = Integer.MAX_VALUE with a SynchronousQueue, so every task that finds the other "
                 "threads busy starts a new thread")
     else:
-        head = f"{name(pool.label)} has an effectively unbounded maximum: {value(mx)}"
+        head = f"{name(pool.label)} is effectively unbounded: {value(mx)}"
         qtext = "a SynchronousQueue, so every task that finds the threads busy starts one" if qv <= 0 else \
             f"a queue of {qv}, so once it is full every new task starts one"
         what = f"{pool.label} allows {show(mx, chain=False)} threads with {qtext}"
