@@ -168,5 +168,7 @@ def _internal(where: str, span: Span, e: Exception, debug: bool) -> Finding:
     why = f"{type(e).__name__}: {e}; the rest of the run is unaffected"
     if debug:
         why += "\n" + traceback.format_exc()
-    return Finding(rule="CF001", message=f"internal error in {where}: {type(e).__name__}", span=span,
+    head = " ".join(f"internal error in {where}: {type(e).__name__}: {e}".split())
+    head = head if len(head) <= 100 else head[:99] + "…"
+    return Finding(rule="CF001", message=head, span=span,
                    severity=Severity.ERROR, key=f"internal/{where}", why=why)

@@ -209,7 +209,8 @@ def test_value_placeholders_resolve_through_the_modules_properties(tmp_path: Pat
     got = found(tmp_path, {JAVA: body, props: "pool.max=2147483647\n"})
     assert got == [f"TP001 {props}:1:10-20"]
     (f,) = of(tmp_path, {JAVA: body, props: "pool.max=2147483647\n"}, "TP001")
-    assert "@Value(\"${pool.max:16}\") field max (Pools.java:6)" in chain(f) and "used as max at Pools.java:8" in chain(f)
+    assert "@Value(\"${pool.max:16}\") field max (Pools.java:6)" in chain(f)
+    assert "used as max at Pools.java:8" in chain(f)
     assert f.chain[-1].span is not None and f.chain[-1].span.path.endswith("Pools.java")  # each step is located
 
 
@@ -238,7 +239,8 @@ def test_thread_pool_task_executor_built_with_setters(tmp_path: Path) -> None:
     got = found(tmp_path, {JAVA: body})
     assert got == [f"TP003 {JAVA}:8:43-71"]  # keep-alive is moot: the maximum is never reached
     (f,) = of(tmp_path, {JAVA: body}, "TP003")
-    assert "ThreadPoolTaskExecutor 'taskExecutor' at Pools.java:8" in f.why and "maxPoolSize = 64 is never reached" in f.why
+    assert "ThreadPoolTaskExecutor 'taskExecutor' at Pools.java:8" in f.why
+    assert "maxPoolSize = 64 is never reached" in f.why
 
 
 # ---- connection pools and Dubbo ------------------------------------------------------------------------

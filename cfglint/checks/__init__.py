@@ -53,6 +53,7 @@ def value(s: Setting, unit: str = "") -> str:
 
 
 _BOUND_BY = re.compile(r" \((?:bound by|declared in|from) [^()]*(?:\([^()]*\)[^()]*)*\)$")
+_NAMED_BY_KEY = re.compile(r"^[^()]* \(([\w-]+(?:\.[\w-]+)+)\)$")
 _AT_FILE = re.compile(r" at [^\s:]+\.(?:java|xml|ya?ml|properties):\d+$")
 
 
@@ -60,6 +61,9 @@ def name(label: str, n: int = 60) -> str:
     """A pool's or datasource's label for a headline: without the ' at File.java:12' the location already gives,
     cut to ``n`` characters, in backticks when it is one identifier or key (`dubbo`, `spring.datasource.druid`)."""
     label = _AT_FILE.sub("", _BOUND_BY.sub("", " ".join(label.split())))
+    m = _NAMED_BY_KEY.match(label)  # "Spring Boot's task executor (spring.task.execution.pool)": the key says it
+    if m:
+        label = m.group(1)
     cut = _middle(label, n) if len(label) > n and " " not in label and "." in label else short(label, n)
     return f"`{cut}`" if " " not in cut and "`" not in cut and "<" not in cut else cut
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from cfglint.checks import finding, short
+from cfglint.checks import finding, name, short
 from cfglint.findings import Finding, Related, Severity
 from cfglint.model.container import Container
 from cfglint.model.module import ModuleModel
@@ -80,6 +80,15 @@ def _ct001_fix(c: Container) -> str:
     return fix
 
 
+def _who(c: Container) -> str:
+    """The container for a headline: `app` of Deployment/web, or the compose service `web`."""
+    if c.source == "k8s" and " container " in c.name:
+        workload, cname = c.name.split(" container ", 1)
+        who = f"Kubernetes container {name(cname, 40)}"
+        return who if len(who) + len(workload) > 64 else f"{who} of {workload}"  # the path names it anyway
+    return f"compose service {name(c.name, 48)}" if c.source == "compose" else f"Kubernetes {short(repr(c.name), 60)}"
+
+
 @check("CT001")
 def container_memory_unlimited(model: ModuleModel, options: dict[str, Any]) -> Iterator[Finding]:
     for c in model.containers:
@@ -94,8 +103,8 @@ def container_memory_unlimited(model: ModuleModel, options: dict[str, Any]) -> I
         dropped = c.dropped_limit
         if dropped is not None and dropped.span is not None and c.duplicate is not None:
             yield finding("CT001", c.duplicate,
-                          f"memory limit {short(dropped.value or '', 12)} of {short(repr(c.name), 44)} is lost: "
-                          "`resources:` written twice",
+                          f"{_who(c)} loses its memory limit {short(dropped.value or '', 12)}: `resources:` written "
+                          "twice",
                           f"{c.key}/memory", (Related(dropped.span, f"memory limit {dropped.value}, dropped"),),
                           why="YAML keeps one value per key (most parsers the last, strict ones reject the file), so "
                               f"the limit on line {dropped.span.line} does not apply.",
@@ -104,7 +113,7 @@ def container_memory_unlimited(model: ModuleModel, options: dict[str, Any]) -> I
         where = ("mem_limit or deploy.resources.limits.memory" if c.source == "compose"
                  else "resources.limits.memory; a request is not a limit")
         req = f" It requests {c.memory_request.value} but a request does not cap usage." if c.memory_request else ""
-        yield finding("CT001", c.anchor, f"{kind} {short(repr(c.name), 48)} has no memory limit",
+        yield finding("CT001", c.anchor, f"{_who(c)} has no memory limit",
                       f"{c.key}/memory", severity=Severity.NOTE if c.runs == "other" else Severity.ERROR,
                       why=f"{kind} {c.name!r}{what} has no memory limit ({where}).{req} {runaway} takes memory from "
                           "everything else on the host until the kernel's OOM killer picks a victim, which can be "
@@ -154,7 +163,7 @@ def heap_exceeds_container_memory(model: ModuleModel, options: dict[str, Any]) -
         else:
             continue
         yield finding("CT002", span,
-                      f"JVM heap {short(written, 32)} of {short(repr(c.name), 32)} is at or above the memory limit "
+                      f"JVM heap {short(written, 24)} of {_who(c)} is at or above its memory limit "
                       f"{short(c.memory_limit.value or '', 12)}",
                       f"{c.key}/heap", (Related(c.memory_limit.span, f"memory limit {c.memory_limit.value}"),),
                       why=f"JVM heap {what} in {opt.name} of {c.name!r} is at or above the container memory limit "

@@ -910,7 +910,7 @@ def split_message(message: str, key: str) -> tuple[str, str, str, tuple[str, ...
     if len(head) > HEADLINE_MAX:
         j, _ = _top_level(head, (" (",))
         if j > 0:
-            notes = (head[j + 2:].rstrip(")"),)
+            notes = tuple(re.findall(r"\(([^()]*)\)", head[j:])) or (head[j + 2:].rstrip(")"),)
             head = head[:j]
     if len(head) > HEADLINE_MAX:
         j, _ = _top_level(head, (", ",))

@@ -33,6 +33,11 @@ def spell(at: Setting | None, pool: ThreadPool, key: str, value: str) -> str:
     return f"{prefix}.{key}={value}"
 
 
+def _leaf(key: str) -> str:
+    """The last segment of a key, for a headline that already names its prefix."""
+    return key.rsplit(".", 1)[-1]
+
+
 def _huge(s: Setting | None) -> bool:
     v = s.int_value() if s is not None else None
     return v is not None and v >= UNBOUNDED_THREADS
@@ -119,7 +124,7 @@ def _spring(pool: ThreadPool, max_key: str, queue_key: str, max_name: str, queue
     if mx is None and queue is not None and qv is not None and qv < UNBOUNDED_THREADS:
         what = "0 (a SynchronousQueue: every task needs a thread)" if qv <= 0 else f"{qv}"
         yield finding("TP001", queue,
-                      f"{name(pool.label)} has no maximum pool size: {short(max_name, 40)} is not set",
+                      f"{name(pool.label)} has no maximum pool size: {_leaf(max_name)} is not set",
                       f"{pool.key}/{max_name}",
                       why=f"{pool.label} has a bounded queue ({queue_name} = {what}) but no {max_name}, which "
                           f"defaults to {INT_MAX} (Integer.MAX_VALUE): when the queue is full, threads are created "
@@ -531,7 +536,7 @@ def unbounded_task_queue(model: ModuleModel, options: dict[str, Any]) -> Iterato
             head = f"{name(sp.what)} has an unbounded work queue: {value(sp.queue_s)}"
             qtext = f"{show(sp.queue_s, chain=False)} is effectively unbounded"
         else:
-            head = f"{name(sp.what)} has an unbounded work queue: {short(sp.names['queue'], 40)} is not set"
+            head = f"{name(sp.what)} has an unbounded work queue: {_leaf(sp.names['queue'])} is not set"
             qtext = (f"{sp.names['queue']} is not set, so the work queue is an unbounded LinkedBlockingQueue "
                      f"(the default capacity is {INT_MAX}, Integer.MAX_VALUE)")
         size = ""

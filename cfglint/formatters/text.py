@@ -92,14 +92,15 @@ def _rows(s: Span, lines: list[str], width: int, mark: str, label: str, code: st
     return out
 
 
-def _step_label(text: str) -> str:
-    """A chain step as a label beside the source: without the '(path:line)' the excerpt already shows."""
-    return _WHERE.sub("", text)
+def _step_label(text: str, path: str) -> str:
+    """A chain step as a label beside the source: without the file and '(path:line)' the excerpt already shows."""
+    return _WHERE.sub("", text.replace(f" in {path} ", " "))
 
 
 def _excerpt(f: Finding, lines: list[str], paint: _Paint) -> list[str]:
     """The reported span underlined with ^, then the related locations and placeholder steps written in the same
-    file underlined with - and labelled (rustc's secondary labels), in line order."""
+    file underlined with - and labelled (rustc's secondary labels), in line order; marks on the same line share
+    one copy of it."""
     marks: list[tuple[Span, str, str, str]] = [(f.span, "^", "", _SEVERITY[f.severity])]
     seen = {f.span}
     for r in f.related:
@@ -109,7 +110,7 @@ def _excerpt(f: Finding, lines: list[str], paint: _Paint) -> list[str]:
     for st in f.chain:
         if st.span is not None and st.span.path == f.span.path and st.span not in seen:
             seen.add(st.span)
-            marks.append((st.span, "-", _step_label(st.text), _BLUE))
+            marks.append((st.span, "-", _step_label(st.text, f.span.path), _BLUE))
     marks.sort(key=lambda m: (m[0].line, m[0].col))
     width = len(str(min(max(max(m[0].end_line, m[0].line) for m in marks), len(lines))))
     out: list[str] = []
@@ -117,6 +118,9 @@ def _excerpt(f: Finding, lines: list[str], paint: _Paint) -> list[str]:
     for span, mark, label, code in marks:
         rows = _rows(span, lines, width, mark, label, code, paint)
         if not rows:
+            continue
+        if prev == span.line and span.end_line <= span.line and len(rows) == 2:
+            out.append(rows[1])  # the source line is already shown: only the marks
             continue
         if prev and span.line > prev + 1:
             out.append(paint(_BLUE, " " * width + " ...") if paint.color else " " * width + " ...")
