@@ -84,3 +84,24 @@ def test_placeholder_chain_has_locations(tmp_path: Path) -> None:
     assert [(st.span.line, st.span.col) for st in f.chain if st.span] == [(1, 27), (2, 11), (3, 11)]
     assert f.message == "Dubbo pool `dubbo.protocol` is unbounded: threadpool=cached with no threads"
     assert f.help.startswith("add dubbo.protocol.threads=200")
+
+
+def test_readme_concise_regex_parses_every_headline() -> None:
+    """The editor task in README matches every concise line, the headline as its message."""
+    import json
+    import re
+
+    from cfglint.formatters import render
+    from cfglint.report import Report
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    pattern = re.compile(json.loads(re.search(r'"regexp": ("[^\n]*"),\n', readme).group(1)))  # type: ignore[union-attr]
+    for repo in CORPUS:
+        report = lint([repo], Settings.model_validate({"respect-gitignore": False, "cache": False}), cwd=repo)
+        lines = render("concise", report).splitlines()
+        assert len(lines) == len(report.findings)
+        for line, f in zip(lines, report.findings, strict=True):
+            m = pattern.match(line)
+            assert m is not None, line
+            assert (m.group(5), m.group(6)) == (f.message, f.rule)
+    assert isinstance(report, Report)

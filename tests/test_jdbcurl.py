@@ -342,9 +342,10 @@ def test_unit_messages_teach_the_fix() -> None:
     pg = timeouts("jdbc:postgresql://h/db?socketTimeout=60000")
     assert "16.7 hours" in pg.issues[0].message and "socketTimeout=60 (seconds)" in pg.issues[0].help
     my = timeouts("jdbc:mysql://h/db?socketTimeout=30")
-    assert "30 ms" in my.issues[0].message and "socketTimeout=30000 (ms)" in my.issues[0].message
+    assert "30 ms" in my.issues[0].message and "socketTimeout=30000 (ms)" in my.issues[0].help
+    assert my.issues[0].headline == "socketTimeout=30 is in milliseconds, not seconds: a read timeout of 30 ms"
     tns = timeouts("jdbc:oracle:thin:@(DESCRIPTION=(CONNECT_TIMEOUT=3000)(ADDRESS=(HOST=h)))")
-    assert "CONNECT_TIMEOUT=3 (seconds)" in tns.issues[0].message and "3000ms" in tns.issues[0].message
+    assert "CONNECT_TIMEOUT=3 (seconds)" in tns.issues[0].help and "3000ms" in tns.issues[0].help
 
 
 def test_drivers_table_covers_every_judged_vendor() -> None:
