@@ -64,6 +64,8 @@ def name(label: str, n: int = 60) -> str:
     m = _NAMED_BY_KEY.match(label)  # "Spring Boot's task executor (spring.task.execution.pool)": the key says it
     if m:
         label = m.group(1)
+    if len(label) > 2 and label[0] == label[-1] == "'":
+        label = label[1:-1]  # 'dataSource' -> `dataSource`
     cut = _middle(label, n) if len(label) > n and " " not in label and "." in label else short(label, n)
     return f"`{cut}`" if " " not in cut and "`" not in cut and "<" not in cut else cut
 

@@ -80,12 +80,13 @@ def _ct001_fix(c: Container) -> str:
     return fix
 
 
-def _who(c: Container) -> str:
-    """The container for a headline: `app` of Deployment/web, or the compose service `web`."""
+def _who(c: Container, room: int = 64) -> str:
+    """The container for a headline: `app` of Deployment/web (without the workload past ``room`` characters: the
+    path names it anyway), or the compose service `web`."""
     if c.source == "k8s" and " container " in c.name:
         workload, cname = c.name.split(" container ", 1)
         who = f"Kubernetes container {name(cname, 40)}"
-        return who if len(who) + len(workload) > 64 else f"{who} of {workload}"  # the path names it anyway
+        return who if len(who) + len(workload) > room else f"{who} of {workload}"
     return f"compose service {name(c.name, 48)}" if c.source == "compose" else f"Kubernetes {short(repr(c.name), 60)}"
 
 
@@ -163,7 +164,7 @@ def heap_exceeds_container_memory(model: ModuleModel, options: dict[str, Any]) -
         else:
             continue
         yield finding("CT002", span,
-                      f"JVM heap {short(written, 24)} of {_who(c)} is at or above its memory limit "
+                      f"JVM heap {short(written, 24)} of {_who(c, 40)} is at or above its memory limit "
                       f"{short(c.memory_limit.value or '', 12)}",
                       f"{c.key}/heap", (Related(c.memory_limit.span, f"memory limit {c.memory_limit.value}"),),
                       why=f"JVM heap {what} in {opt.name} of {c.name!r} is at or above the container memory limit "

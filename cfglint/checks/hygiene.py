@@ -103,6 +103,7 @@ def unresolved_placeholder(model: ModuleModel, options: dict[str, Any]) -> Itera
                           f"although the module defines other {parent}.* keys. Spring fails at startup with "
                           f"\"Could not resolve placeholder '{u.name}'\" (Boot's @ConfigurationProperties binder "
                           "instead keeps the literal text), and cfglint cannot judge the value.",
-                      help=" ".join([*hints, f"define {u.name} in the module, or give a default: ${{{u.name}:...}}"]),
+                      help=" ".join([*hints, f"{'Otherwise d' if hints else 'd'}efine {u.name} in the module, "
+                                              f"or give a default: ${{{u.name}:...}}"]),
                       notes=("if the deployment supplies it (-D, environment, an external file), write a default or "
                              "suppress this note",))

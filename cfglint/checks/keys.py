@@ -792,7 +792,8 @@ class Judge:
                                       f"(`connection-properties: {{{as_map}}}`)")
         if use.escaped:
             fixed = use.key[:-1]
-            return self._finding(use, f"`{use.key}={use.value}` in {use.owner or 'connectionProperties'}: `\\=` is a "
+            return self._finding(use, f"`{use.key}={use.value}` in {use.owner or 'connectionProperties'} keeps its "
+                                      "backslash: `\\=` is a "
                                       f".properties escape, but this value is not read as .properties, so the "
                                       f"backslash stays and the entry's key is `{use.key}`, which nothing reads; write "
                                       f"`{fixed}={use.value}`")
@@ -894,7 +895,7 @@ def _sentence(text: str) -> str:
     if not text:
         return ""
     text = text[0].upper() + text[1:]
-    return text if text.endswith((".", "?", "!", ")")) else text + "."
+    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 def split_message(message: str, key: str) -> tuple[str, str, str, tuple[str, ...]]:
@@ -909,9 +910,14 @@ def split_message(message: str, key: str) -> tuple[str, str, str, tuple[str, ...
     notes: tuple[str, ...] = ()
     if len(head) > HEADLINE_MAX:
         j, _ = _top_level(head, (" (",))
-        if j > 0:
-            notes = tuple(re.findall(r"\(([^()]*)\)", head[j:])) or (head[j + 2:].rstrip(")"),)
-            head = head[:j]
+        if j > 0:  # the parenthetical (and any right after it) becomes a note, the sentence stays whole
+            k = j
+            groups: list[str] = []
+            while head.startswith(" (", k) and (end := head.find(")", k)) > 0:
+                groups.append(head[k + 2:end])
+                k = end + 1
+            notes = tuple(groups)
+            head = head[:j] + head[k:]
     if len(head) > HEADLINE_MAX:
         j, _ = _top_level(head, (", ",))
         if j > 0:

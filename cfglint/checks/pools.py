@@ -4,6 +4,7 @@ facts/jdbc.md §13; facts/dubbo.md §2."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -146,7 +147,11 @@ def unbounded_pool_wait(model: ModuleModel, options: dict[str, Any]) -> Iterator
                                f"e.g. {_as_written(s, 1500)}")
 
 
+_CONSTRUCTED = re.compile(r"^new \w+\(\.\.\.\) ")
+
+
 def _forever(pool: str, label: str, what: str) -> str:
+    label = _CONSTRUCTED.sub("", label)  # "Druid pool 'dataSource'": the pool type is said already
     rest = f"{pool} pool `` waits forever for a connection: {what}"
     return f"{pool} pool {name(label, max(24, 100 - len(rest)))} waits forever for a connection: {what}"
 
@@ -319,8 +324,8 @@ def pool_startup_misconfig(model: ModuleModel, options: dict[str, Any]) -> Itera
             if between <= evict:
                 where = evict_s if evict_s is not None and evict_s.span is not None else (between_s or keep)
                 yield finding("DS003", where,
-                              f"Druid refuses to start {name(lbl, 40)}: keepAliveBetweenTimeMillis={between} ≤ "
-                              f"eviction interval {evict}",
+                              f"Druid refuses to start {name(lbl, 32)}: keepAliveBetweenTimeMillis={between}, not "
+                              f"above {evict}",
                               f"{ds.key}/keepAliveBetweenTimeMillis",
                               why=f"keepAlive=true needs keepAliveBetweenTimeMillis ({between} ms) > "
                                   f"timeBetweenEvictionRunsMillis ({evict} ms): Druid fails at init with "

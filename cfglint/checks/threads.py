@@ -595,8 +595,7 @@ def long_keepalive(model: ModuleModel, options: dict[str, Any]) -> Iterator[Find
         else:
             when = f"start once the queue is full (queues = {qv})"
         yield finding("TP004", alive,
-                      f"Dubbo pool {name(pool.label)} keeps idle threads {secs:g} s: alive={ms} (max-keepalive is "
-                      f"{limit} s)",
+                      f"Dubbo pool {name(pool.label)} keeps idle threads {secs:g} s (max-keepalive is {limit} s)",
                       f"{pool.key}/alive",
                       why=f"{show(alive, 'ms', chain=False)}{_inherited(pool, alive)} with threadpool={kind}, above "
                           f"max-keepalive = {limit} s. Threads beyond corethreads ({cv}, up to {mx}) {when}. "
