@@ -54,6 +54,8 @@ def value(s: Setting, unit: str = "") -> str:
 
 _BOUND_BY = re.compile(r" \((?:bound by|declared in|from) [^()]*(?:\([^()]*\)[^()]*)*\)$")
 _NAMED_BY_KEY = re.compile(r"^[^()]* \(([\w-]+(?:\.[\w-]+)+)\)$")
+_NEW = re.compile(r"^new ([\w.]+)\(\.\.\.\)")
+_QUOTED_NAME = re.compile(r" '([^'\s]+)'$")
 _AT_FILE = re.compile(r" at [^\s:]+\.(?:java|xml|ya?ml|properties):\d+$")
 
 
@@ -66,6 +68,8 @@ def name(label: str, n: int = 60) -> str:
         label = m.group(1)
     if len(label) > 2 and label[0] == label[-1] == "'":
         label = label[1:-1]  # 'dataSource' -> `dataSource`
+    # Pools built in Java: "new ThreadPoolExecutor(...) 'orderExecutor'" -> "ThreadPoolExecutor `orderExecutor`".
+    label = _QUOTED_NAME.sub(r" `\1`", _NEW.sub(r"\1", label))
     cut = _middle(label, n) if len(label) > n and " " not in label and "." in label else short(label, n)
     return f"`{cut}`" if " " not in cut and "`" not in cut and "<" not in cut else cut
 

@@ -104,8 +104,8 @@ def container_memory_unlimited(model: ModuleModel, options: dict[str, Any]) -> I
         dropped = c.dropped_limit
         if dropped is not None and dropped.span is not None and c.duplicate is not None:
             yield finding("CT001", c.duplicate,
-                          f"{_who(c)} loses its memory limit {short(dropped.value or '', 12)}: `resources:` written "
-                          "twice",
+                          f"{_who(c, 40)} loses its memory limit {short(dropped.value or '', 12)}: `resources:` "
+                          "written twice",
                           f"{c.key}/memory", (Related(dropped.span, f"memory limit {dropped.value}, dropped"),),
                           why="YAML keeps one value per key (most parsers the last, strict ones reject the file), so "
                               f"the limit on line {dropped.span.line} does not apply.",
