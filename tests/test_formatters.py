@@ -604,3 +604,19 @@ def test_json_formats_match_the_standard_library_text(report: Report, fmt: str) 
     """The JSON formats are written by jsontext.dumps; their text is what json.dumps(indent=2) gives."""
     text = render(fmt, report)
     assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
+
+
+def test_text_labels_related_locations_in_the_same_file(tmp_path: Path) -> None:
+    """rustc's secondary labels: a related location in the same file is underlined with '-' and labelled beside
+    the source, in line order; without the file's text it is a '= note:' like one in another file."""
+    f = Finding("TP001", "pool is unbounded", span_of(A, SRC_A, "60000"), Severity.ERROR,
+                (Related(span_of(A, SRC_A, "x: 1"), "queue bound here"),), key="k", why="Why.", help="do this")
+    report = Report(findings=[f], rules=list(RULES), files_linted=1, srcroot=str(tmp_path), cwd=str(tmp_path),
+                    sources={A: SRC_A})
+    lines = render("text", report).splitlines()
+    assert lines[1:7] == ["1 | x: 1", "  | ---- queue bound here", "  ...", "5 |     max-wait: 60000",
+                          "  |               ^^^^^", "  = note: Why."]
+    assert lines[7] == "  = help: do this"
+    report.sources = {}
+    lines = render("text", report).splitlines()
+    assert lines[1:4] == ["  = note: Why.", f"  = note: {A}:1:1: queue bound here", "  = help: do this"]

@@ -97,10 +97,10 @@ def _step_label(text: str, path: str) -> str:
     return _WHERE.sub("", text.replace(f" in {path} ", " "))
 
 
-def _excerpt(f: Finding, lines: list[str], paint: _Paint) -> list[str]:
+def _excerpt(f: Finding, lines: list[str], paint: _Paint, shown: set[Span]) -> list[str]:
     """The reported span underlined with ^, then the related locations and placeholder steps written in the same
     file underlined with - and labelled (rustc's secondary labels), in line order; marks on the same line share
-    one copy of it."""
+    one copy of it. Adds the spans it could show to ``shown``."""
     marks: list[tuple[Span, str, str, str]] = [(f.span, "^", "", _SEVERITY[f.severity])]
     seen = {f.span}
     for r in f.related:
@@ -119,6 +119,7 @@ def _excerpt(f: Finding, lines: list[str], paint: _Paint) -> list[str]:
         rows = _rows(span, lines, width, mark, label, code, paint)
         if not rows:
             continue
+        shown.add(span)
         if prev == span.line and span.end_line <= span.line and len(rows) == 2:
             out.append(rows[1])  # the source line is already shown: only the marks
             continue
@@ -129,8 +130,9 @@ def _excerpt(f: Finding, lines: list[str], paint: _Paint) -> list[str]:
     return out
 
 
-def _notes(f: Finding, paint: _Paint) -> list[str]:
-    """rustc's trailer: why and the notes as ``= note:``, the chain, related locations in other files, ``= help:``."""
+def _notes(f: Finding, paint: _Paint, shown: set[Span]) -> list[str]:
+    """rustc's trailer: why and the notes as ``= note:``, the chain, related locations not labelled in the excerpt
+    (in other files), ``= help:``."""
     out: list[str] = []
     if f.why:
         out.append(f"  = note: {one_line(f.why)}")
@@ -138,7 +140,7 @@ def _notes(f: Finding, paint: _Paint) -> list[str]:
         out.append("  = note: the value resolves through:")
         out.extend(f"          {one_line(st.text)}" for st in f.chain)
     for r in f.related:
-        if r.span.path != f.span.path:
+        if r.span not in shown:
             out.append(f"  = note: {safe(r.span.path)}:{r.span.line}:{r.span.col}: {one_line(r.message)}")
     out.extend(f"  = note: {one_line(n)}" for n in f.notes)
     if f.help:
@@ -164,9 +166,10 @@ def render(report: Report, *, color: bool = False) -> str:
             text = report.sources.get(s.path)
             if text is not None:  # split once per file, not once per finding (thousands in one file)
                 lines = split[s.path] = text.split("\n")
+        shown: set[Span] = set()
         if lines is not None:
-            out.extend(_excerpt(f, lines, paint))
-        out.extend(_notes(f, paint))
+            out.extend(_excerpt(f, lines, paint, shown))
+        out.extend(_notes(f, paint, shown))
         out.append("")
     c = report.count()
     files = _plural(report.files_linted, "file")
