@@ -624,6 +624,7 @@ def test_getters_of_a_configuration_properties_class_resolve_through_the_modules
     assert got == ["TP001 src/main/java/com/acme/PoolProperties.java:8:27-37"]
     f = of(tmp_path, {**files, yml: "app:\n  pool:\n    queue-capacity: 100\n"}, "TP001")[0]
     assert "app.pool.maxSize is not set; the default of field maxSize" in chain(f) and "props.getMaxSize()" in chain(f)
+    assert all(st.span is not None for st in f.chain)  # the field's initializer, then the getter call
     # set in the module's YAML: bounded
     assert found(tmp_path, {**files, yml: "app:\n  pool:\n    max-size: 64\n    queue-capacity: 100\n"}) == []
     # set to Integer.MAX_VALUE in YAML: reported where it is written

@@ -109,14 +109,14 @@ def _bound_value(ctx: Ctx, v: JValue, pc: JPropsClass, prop: str, name: str, sou
         value = r.value.strip() if isinstance(r.value, str) and "${" not in r.value else None
         return build(Setting, name=name, value=value, raw=d.value, span=r.span, origin="explicit", source=source,
                      chain=(f"{d.key} = {d.value!r} ({d.where()}), bound by {where}", *r.chain, f"used as {used}"),
-                     key=key)
+                     chain_spans=(d.value_span, *r.steps, v.span), key=key)
     init = pc.fields[prop]
     if init is None or init.value is None or not ctx.space.files:
         return build(Setting, name=name, value=None, raw=v.text, span=v.span, origin="explicit", source=source,
                      chain=(), key=key)
     return build(Setting, name=name, value=init.value, raw=init.text, span=init.span, origin="placeholder-default",
                  source=source, chain=(f"{pc.prefix}.{prop} is not set; the default of field {prop} in {where}",
-                                       f"used as {used}"), key=key)
+                                       f"used as {used}"), chain_spans=(init.span, v.span), key=key)
 
 
 def _file(doc: JavaDoc) -> str:
