@@ -45,8 +45,19 @@ class RunState:
 
 
 def _cf001(path: str, message: str, line: int = 1, col: int = 1) -> Finding:
-    return Finding(rule="CF001", message=message, span=Span(path, line, col, line, col + 1),
-                   severity=Severity.ERROR, key="parse")
+    """The parser's message is the headline; one too long for a headline goes whole into ``why``."""
+    head = " ".join(message.split())
+    full, help_ = head, ""
+    if len(head) > 100:
+        first, _, rest = head.partition("; ")
+        if len(first) <= 100 and rest:
+            head, help_ = first, rest  # 'YAML syntax error: tab used for indentation; replace the tabs with spaces'
+        else:
+            head = head[:99] + "…"
+    why = (f"{full}. " if head != full and not help_ else "") + \
+        "No rule judges anything in this file until it can be read."
+    return Finding(rule="CF001", message=head, span=Span(path, line, col, line, col + 1),
+                   severity=Severity.ERROR, key="parse", why=why, help=help_)
 
 
 class _TooLarge(Exception):
@@ -145,7 +156,7 @@ def parse_source(f: SourceFile, data: bytes, debug: bool = False) -> Loaded:
         detail = traceback.format_exc() if debug else f"{type(e).__name__}: {e}"
         out.error = _cf001(f.display, f"internal error while loading: {detail.strip().splitlines()[-1]}")
         if debug:
-            out.error.message += "\n" + detail
+            out.error.why += "\n" + detail
     return out
 
 

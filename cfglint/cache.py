@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from cfglint import __version__
-from cfglint.findings import Edit, Finding, Fix, Related, Severity
+from cfglint.findings import Edit, Finding, Fix, Related, Severity, Step
 from cfglint.span import Span
 
-FORMAT = 1  # an entry of code that had no fixes loads without them (and code changes miss anyway)
+FORMAT = 2  # 2: findings carry why/help/notes/chain and their fix (an entry of format 1 is a miss)
 MAX_AGE_S = 30 * 86_400  # entries older than this are removed now and then
 
 
@@ -175,9 +175,14 @@ def _span(s: Span) -> list[Any]:
     return [s.path, s.line, s.col, s.end_line, s.end_col]
 
 
+def _opt_span(s: Span | None) -> list[Any] | None:
+    return None if s is None else _span(s)
+
+
 def dump_findings(findings: list[Finding]) -> list[Any]:
     return [[f.rule, f.message, _span(f.span), int(f.severity), [[_span(r.span), r.message] for r in f.related],
-             f.key, *([f.unjudged, _dump_fix(f.fix)] if f.fix is not None else [f.unjudged] if f.unjudged else [])]
+             f.key, f.unjudged, f.why, f.help, list(f.notes), [[st.text, _opt_span(st.span)] for st in f.chain],
+             _dump_fix(f.fix) if f.fix is not None else None]
             for f in findings]
 
 
@@ -186,13 +191,18 @@ def _dump_fix(fix: Fix) -> list[Any]:
 
 
 def load_findings(rows: list[Any]) -> list[Finding]:
-    """Findings from an entry; raises (TypeError, ValueError, ...) on anything not written by dump_findings."""
+    """Findings from an entry; raises (TypeError, ValueError, ...) on anything not written by dump_findings (an
+    entry of the previous shape, without why/help/notes/chain, too: it is a miss)."""
     out = [Finding(rule=r, message=m, span=_load_span(sp), severity=Severity(sev),
-                   related=tuple(Related(_load_span(rs), rm) for rs, rm in rel), key=k, unjudged=u[0] if u else "",
-                   fix=_load_fix(u[1]) if len(u) > 1 else None)
-           for r, m, sp, sev, rel, k, *u in rows]
+                   related=tuple(Related(_load_span(rs), rm) for rs, rm in rel), key=k, unjudged=u,
+                   why=why, help=hp, notes=tuple(notes),
+                   chain=tuple(Step(t, None if ss is None else _load_span(ss)) for t, ss in chain),
+                   fix=None if fx is None else _load_fix(fx))
+           for r, m, sp, sev, rel, k, u, why, hp, notes, chain, fx in rows]
     if not all(isinstance(f.rule, str) and isinstance(f.message, str) and isinstance(f.key, str)
-               and isinstance(f.unjudged, str) for f in out):
+               and isinstance(f.unjudged, str) and isinstance(f.why, str) and isinstance(f.help, str)
+               and all(isinstance(n, str) for n in f.notes) and all(isinstance(st.text, str) for st in f.chain)
+               for f in out):
         raise ValueError("malformed finding")
     return out
 

@@ -116,9 +116,10 @@ class Engine:
             fixers.combine(out)
         for f, contexts in seen.values():
             if "" not in contexts and len(contexts) > 1:
-                named = ", ".join(c for c in contexts if c not in f.message)
+                said = " ".join((f.message, f.why, *f.notes))
+                named = ", ".join(c for c in contexts if c not in said)
                 if named:
-                    f.message = f"{f.message} (in {named})"
+                    f.notes = (*f.notes, f"in {named}")
         return out
 
     def finish(self, findings: list[Finding], sources: dict[str, str],
@@ -145,7 +146,10 @@ class Engine:
                 continue
             seen.add(k)
             f.severity = min(self.severity.get(f.rule, f.severity), f.severity)
-            f.message = " ".join(f.message.split()) if "\n" not in f.message or f.rule != "CF001" else f.message
+            f.message = " ".join(f.message.split())
+            f.why = " ".join(f.why.split()) if "\n" not in f.why or f.rule != "CF001" else f.why
+            f.help = " ".join(f.help.split())
+            f.notes = tuple(" ".join(n.split()) for n in f.notes)
             out.append(f)
         if self.settings.inline_suppressions:
             from cfglint.suppress import apply_suppressions
@@ -172,7 +176,10 @@ class Engine:
 
 
 def _internal(where: str, span: Span, e: Exception, debug: bool) -> Finding:
-    msg = f"internal error in {where}: {type(e).__name__}: {e}; the rest of the run is unaffected"
+    why = f"{type(e).__name__}: {e}; the rest of the run is unaffected"
     if debug:
-        msg += "\n" + traceback.format_exc()
-    return Finding(rule="CF001", message=msg, span=span, severity=Severity.ERROR, key=f"internal/{where}")
+        why += "\n" + traceback.format_exc()
+    head = " ".join(f"internal error in {where}: {type(e).__name__}: {e}".split())
+    head = head if len(head) <= 100 else head[:99] + "…"
+    return Finding(rule="CF001", message=head, span=span,
+                   severity=Severity.ERROR, key=f"internal/{where}", why=why)

@@ -52,9 +52,20 @@ class Fix:
     edits: tuple[Edit, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step of a value's provenance (a placeholder, a constant, a binding), and where it is written; None for
+    a step that is not written anywhere (a default, a circular reference)."""
+
+    text: str
+    span: Span | None = None
+
+
 @dataclass(slots=True)
 class Finding:
     rule: str  # rule ID, e.g. "TP001"
+    # The headline: one sentence of at most ~100 characters (what, where, value); every line-oriented format
+    # shows only this. The rest of the story is in why/help/notes/chain.
     message: str
     span: Span
     # What the check claims; the engine lowers it to the rule's configured severity, so a check can mark one
@@ -67,6 +78,27 @@ class Finding:
     # summary, never reported. Records travel with findings (cache, suppressions) until Engine.finish splits them.
     unjudged: str = ""
     fix: Fix | None = None  # set after the checks ran (cfglint.fixers), with the module's source texts at hand
+    why: str = ""  # the danger: what happens in production, one or two sentences
+    help: str = ""  # what to write instead, in the file's own syntax ("" when there is nothing to write)
+    notes: tuple[str, ...] = ()  # version caveats, profiles, policy remarks
+    chain: tuple[Step, ...] = ()  # how the value was resolved, outermost first
+
+    @property
+    def headline(self) -> str:
+        return self.message
+
+    def story(self) -> str:
+        """Headline, why, provenance, notes and help as one plain paragraph, for formats with room for one
+        description (GitLab's body, JUnit's failure text)."""
+        parts = [self.message.rstrip(".") + "."]
+        if self.why:
+            parts.append(self.why)
+        if self.chain:
+            parts.append("Value: " + "; ".join(s.text for s in self.chain) + ".")
+        parts += [n if n.endswith((".", ")", "?")) else n + "." for n in self.notes]
+        if self.help:
+            parts.append("Help: " + self.help)
+        return " ".join(parts)
 
     def compute_fingerprint(self, rel_path: str) -> str:
         basis = "\x1f".join((self.rule, rel_path.replace("\\", "/"), self.key or self.message))

@@ -573,7 +573,10 @@ class Issue:
     value: str
     param: Param | None
     origin: object | None
-    message: str
+    message: str  # why: what the driver does with it
+    headline: str = ""  # one short sentence: the key, the value, what is wrong
+    help: str = ""  # what to write instead
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -820,6 +823,11 @@ def _tns_bound(url: JdbcUrl) -> Bound | None:
     return None
 
 
+def _cut(text: str, n: int = 16) -> str:
+    """A value or label short enough for a headline."""
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
 def _unit_issue(e: _Entry, unit: str, label: str, what: str) -> Issue | None:
     """The jdbc.md §14 heuristic: a seconds key >= 1000 was meant as ms; an ms key below 100 was meant as s."""
     n = _num(e.value)
@@ -829,13 +837,16 @@ def _unit_issue(e: _Entry, unit: str, label: str, what: str) -> Issue | None:
     if unit == _S and n >= 1000:
         return Issue("unit", e.key, e.value, e.param, e.origin,
                      f"{e.key}={e.value} {where} is in seconds for {label}, so this {what} timeout is "
-                     f"{_human_s(n)}, effectively none; the value looks like milliseconds. Write "
-                     f"{e.key}={max(1, round(n / 1000))} (seconds).")
+                     f"{_human_s(n)}, effectively none; the value looks like milliseconds.",
+                     f"{e.key}={_cut(e.value)} is in seconds, not ms: a {what} timeout of {_human_s(n)}",
+                     f"write {e.key}={max(1, round(n / 1000))} (seconds)")
     if unit == _MS and n < 100:
         return Issue("unit", e.key, e.value, e.param, e.origin,
                      f"{e.key}={e.value} {where} is in milliseconds for {label}, so this {what} timeout is "
                      f"{n:g} ms and {'every query' if what == 'read' else 'every connection attempt'} slower "
-                     f"than that fails; the value looks like seconds. Write {e.key}={int(n * 1000)} (ms).")
+                     "than that fails; the value looks like seconds.",
+                     f"{e.key}={_cut(e.value)} is in milliseconds, not seconds: a {what} timeout of {n:g} ms",
+                     f"write {e.key}={int(n * 1000)} (ms)")
     return None
 
 
@@ -960,8 +971,10 @@ def _issues(url: JdbcUrl, facts: DriverFacts | None, url_entries: list[_Entry], 
         alt = facts.connect[0] if facts.connect else None
         add(Issue("ineffective", "connectTimeout", druid_connect[0], None, druid_connect[1],
                   f"Druid's connectTimeout={druid_connect[0]} ms does not bound connecting to {url.subprotocol}: "
-                  "Druid passes its connectTimeout only to the MySQL, Oracle, PostgreSQL and SQL Server drivers. "
-                  + (f"Set the driver's own {alt.name} ({alt.unit}) in the URL instead." if alt else "")))
+                  "Druid passes its connectTimeout only to the MySQL, Oracle, PostgreSQL and SQL Server drivers.",
+                  f"Druid's connectTimeout does not reach the {_cut(url.subprotocol, 24)} driver",
+                  f"set the driver's own {alt.name} ({alt.unit}) in the URL instead" if alt else
+                  "set the driver's own connect timeout in the URL instead"))
     if facts is None:
         return out
     for e in written:
@@ -993,19 +1006,23 @@ def _issues(url: JdbcUrl, facts: DriverFacts | None, url_entries: list[_Entry], 
                               f"loginTimeout to the driver; this module's Druid is {_v(v)}.")
             add(Issue("ineffective", e.key, e.value, e.param, e.origin,
                       f"{e.key}={e.value} {_where(e)} is not an mssql-jdbc property in any released version, so "
-                      f"the driver ignores it and the connect stays at loginTimeout's default (30 s).{druid_hint} "
-                      f"Use loginTimeout (seconds), e.g. loginTimeout=5."))
+                      f"the driver ignores it and the connect stays at loginTimeout's default (30 s).{druid_hint}",
+                      f"SQL Server ignores {e.key}: it is not an mssql-jdbc property",
+                      "use loginTimeout (seconds), e.g. loginTimeout=5"))
             continue
         if url.vendor == "postgresql" and low == "connect_timeout":
             add(Issue("ineffective", e.key, e.value, e.param, e.origin,
                       f"{e.key}={e.value} {_where(e)} is libpq's spelling; pgjdbc ignores it and keeps its own "
-                      f"connectTimeout. Write connectTimeout={e.value} (seconds)."))
+                      "connectTimeout.",
+                      f"PostgreSQL JDBC ignores {e.key} (libpq's spelling)",
+                      f"write connectTimeout={e.value} (seconds)"))
             continue
         if url.vendor == "clickhouse" and facts.label.endswith("v2") and low == "connect_timeout":
             add(Issue("ineffective", e.key, e.value, e.param, e.origin,
                       f"{e.key}={e.value} {_where(e)} is the ClickHouse JDBC v1 name; the v2 driver (the default "
-                      "since 0.8.0) ignores it and leaves the connect timeout to the HTTP client. Write "
-                      f"connection_timeout={e.value} (ms)."))
+                      "since 0.8.0) ignores it and leaves the connect timeout to the HTTP client.",
+                      f"ClickHouse JDBC v2 ignores {e.key} (the v1 name)",
+                      f"write connection_timeout={e.value} (ms)"))
             continue
         if url.vendor != "oracle" and _ORACLE_ONLY.match(e.key):
             add(_oracle_only(e, facts))
@@ -1017,8 +1034,9 @@ def _issues(url: JdbcUrl, facts: DriverFacts | None, url_entries: list[_Entry], 
             if real is not None:
                 add(Issue("ineffective", e.key, e.value, e.param, e.origin,
                           f"{e.key}={e.value} {_where(e)} is ignored: {facts.label} matches property names "
-                          f"case-sensitively, so this key is unknown to it and the timeout stays unset. Write "
-                          f"{real.name}={e.value} ({real.unit})."))
+                          "case-sensitively, so this key is unknown to it and the timeout stays unset.",
+                          f"{_cut(facts.label, 30)} ignores {e.key}: the property is {real.name} (case matters)",
+                          f"write {real.name}={e.value} ({real.unit})"))
                 continue
         # ---- units ----
         if facts.check_units:
@@ -1035,8 +1053,10 @@ def _issues(url: JdbcUrl, facts: DriverFacts | None, url_entries: list[_Entry], 
                 if n is not None and n >= 1000:
                     add(Issue("unit", p.key, p.value, p, None,
                               f"{p.key}={p.value} is in seconds in Oracle Net, so this connect timeout is "
-                              f"{_human_s(n)}; the value looks like milliseconds. Write {p.key}="
-                              f"{max(1, round(n / 1000))} (seconds) or, with a 19c+ driver, {p.key}={p.value}ms."))
+                              f"{_human_s(n)}; the value looks like milliseconds.",
+                              f"{p.key}={_cut(p.value)} is in seconds, not ms: a connect timeout of {_human_s(n)}",
+                              f"write {p.key}={max(1, round(n / 1000))} (seconds) or, with a 19c+ driver, "
+                              f"{p.key}={p.value}ms"))
     return out
 
 
@@ -1045,14 +1065,15 @@ def _pg_druid_trap(e: _Entry, n: float, v: tuple[int, ...] | None) -> Issue:
     if e.key == "socketTimeout":
         effect = (f"reads it as {n:g} ms and applies setNetworkTimeout({n:g}) to every connection, so every query "
                   f"longer than {n:g} ms fails")
-        fix = (f"Set Druid's own socketTimeout={int(n * 1000)} (ms) and drop this one, or write it in milliseconds "
+        fix = (f"set Druid's own socketTimeout={int(n * 1000)} (ms) and drop this one, or write it in milliseconds "
                f"here, socketTimeout={int(n * 1000)} (Druid passes it to pgjdbc converted to seconds)")
     else:
         effect = (f"reads it as {n:g} ms and passes connectTimeout=0 and loginTimeout=0 (whole seconds, truncated) to "
                   "pgjdbc, which means no connect timeout")
-        fix = f"Set Druid's own connectTimeout={int(n * 1000)} (ms), or put connectTimeout={e.value} in the URL"
+        fix = f"set Druid's own connectTimeout={int(n * 1000)} (ms), or put connectTimeout={e.value} in the URL"
     return Issue("unit", e.key, e.value, e.param, e.origin,
-                 f"{e.key}={e.value} {_where(e)} is meant in pgjdbc's unit (seconds), but {ver} {effect}. {fix}.")
+                 f"{e.key}={e.value} {_where(e)} is meant in pgjdbc's unit (seconds), but {ver} {effect}.",
+                 f"Druid reads {e.key}={_cut(e.value)} as milliseconds, not pgjdbc's seconds", fix)
 
 
 def _oracle_ignored(e: _Entry, fix: str, v: tuple[int, ...] | None, is_druid: bool) -> Issue:
@@ -1072,8 +1093,9 @@ def _oracle_ignored(e: _Entry, fix: str, v: tuple[int, ...] | None, is_druid: bo
     alt = ", or Druid's own connectTimeout/socketTimeout properties (ms, Druid ≥ 1.2.12)" if is_druid else ""
     return Issue("ineffective", e.key, e.value, e.param, e.origin,
                  f"{e.key}={e.value} {_where(e)} is silently ignored by the Oracle JDBC driver: Oracle has no "
-                 f"property of that name, so this sets no {kind} timeout.{druid} Use {fix} (ms) in the connection "
-                 f"properties{alt}.")
+                 f"property of that name, so this sets no {kind} timeout.{druid}",
+                 f"Oracle JDBC ignores {e.key}: no {kind} timeout is set",
+                 f"use {fix} (ms) in the connection properties{alt}")
 
 
 def _oracle_only(e: _Entry, facts: DriverFacts) -> Issue:
@@ -1082,4 +1104,6 @@ def _oracle_only(e: _Entry, facts: DriverFacts) -> Issue:
     alt = " / ".join(f"{k.name} ({k.unit})" for k in keys)
     return Issue("ineffective", e.key, e.value, e.param, e.origin,
                  f"{e.key}={e.value} {_where(e)} is an Oracle driver property; {facts.label} ignores it, so it "
-                 f"sets no timeout here." + (f" Use {alt} instead." if alt else ""))
+                 "sets no timeout here.",
+                 f"{_cut(facts.label, 30)} ignores {_cut(e.key, 40)}, an Oracle driver property",
+                 f"use {alt} instead" if alt else f"remove {e.key}: this driver has no timeout property to set here")

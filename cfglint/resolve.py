@@ -66,6 +66,7 @@ class Resolved:
     value: str | None  # fully resolved text; unresolvable placeholders are left as ${name}
     span: Span  # where the decisive text is written
     chain: list[str] = field(default_factory=list)  # human provenance, outermost first
+    steps: list[Span | None] = field(default_factory=list)  # where each chain entry is written (same order)
     defs: list[Def] = field(default_factory=list)  # definitions consulted
     used_default: bool = False  # the value is a ${name:default} default
     unresolved: list[tuple[str, Span]] = field(default_factory=list)  # ${name} with no default, no definition
@@ -304,15 +305,18 @@ class PropertySpace:
         if res.budget < 0:
             if res.budget == -1:
                 res.chain.append("placeholder expansion stopped: too many nested references")
+                res.steps.append(None)
             return "${" + body + "}", None
         if depth >= MAX_DEPTH or name in stack:
             res.chain.append(f"${{{name}}} is circular")
+            res.steps.append(None)
             return "${" + body + "}", None
         # Spring <6.2 first tries the whole "key:default" as a key; a real key with ':' is rare.
         d = self.get(name, profile) if name else None
         if d is not None and d.value is not None:
             res.defs.append(d)
             res.chain.append(f"${{{name}}} = {d.value!r} ({d.where()})")
+            res.steps.append(d.value_span)
             if "${" in d.value:
                 value, sub = self._expand(d.value, d.value_span, profile, res, (*stack, name), depth + 1)
                 return value, sub or d.value_span
@@ -321,12 +325,14 @@ class PropertySpace:
             res.used_default = True
             res.chain.append(f"${{{name}}} is not defined, default {default!r} used")
             dspan = _sub_span(span, outer, outer_start + 2 + len(name) + 1, len(default))
+            res.steps.append(dspan)
             if "${" in default:
                 value, sub = self._expand(default, dspan, profile, res, (*stack, name), depth + 1)
                 return value, sub or dspan
             return default, dspan
         res.unresolved.append((name, _sub_span(span, outer, outer_start, len(body) + 3)))  # the ${...} itself
         res.chain.append(f"${{{name}}} is not defined in this module")
+        res.steps.append(res.unresolved[-1][1])
         return "${" + body + "}", None
 
 

@@ -182,13 +182,15 @@ def apply_suppressions(findings: list[Finding], sources: dict[str, str], engine:
                 for tok in d.unknown:
                     kept.append(Finding(rule="CF003", severity=engine.severity.get("CF003", Severity.NOTE),
                                         span=span, key=f"suppress/{tok}",
-                                        message=f"suppression names '{tok}', which is not a cfglint rule ID or "
-                                                "name; it suppresses nothing (see 'cfglint rules')"))
+                                        message=f"suppression names '{tok}', which is not a cfglint rule",
+                                        why="It suppresses nothing (see 'cfglint rules' for the IDs and names).",
+                                        help=f"remove '{tok}' from the comment, or write the rule ID you meant"))
                 for rid in sorted(d.ids - d.used):
                     if rid not in engine.enabled:
                         continue
                     kept.append(Finding(rule="CF003", severity=engine.severity.get("CF003", Severity.NOTE),
                                         span=span, key=f"suppress/{rid}",
-                                        message=f"suppression of {rid} suppresses nothing here; remove it so "
-                                                "a future problem on this line is not hidden"))
+                                        message=f"suppression of {rid} suppresses nothing here",
+                                        why="A future problem on this line would be hidden by it.",
+                                        help=f"remove {rid} from the comment"))
     return kept

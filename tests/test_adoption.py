@@ -143,7 +143,7 @@ def test_skipped_files_are_visible_in_every_run_cached_or_not(tmp_path: Path) ->
                            "--show-skipped lists them).\n")
     assert stderr.splitlines() == [f"cfglint: skipped {s['path']}: {s['reason']}" for s in SKIPPED]
     data = json.loads(doc)
-    assert data["version"] == 1 and data["skipped"] == SKIPPED and data["summary"]["skipped"] == 5
+    assert data["version"] == 2 and data["skipped"] == SKIPPED and data["summary"]["skipped"] == 5
 
 
 def test_the_result_cache_carries_the_skipped_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -133,8 +133,8 @@ def test_a_finding_of_several_profiles_is_reported_once_naming_them(lint_tree) -
                    f"{RES}/application-prod.yml": dubbo, f"{RES}/application-staging.yml": dubbo,
                    f"{RES}/application-dev.yml": "x: 1\n"})
     assert found(r, "DS002") == [f"{RES}/application.yml:1:35"]
-    (msg,) = [f.message for f in r.findings if f.rule == "DS002"]
-    assert msg.endswith("(in profile 'prod', profile 'staging')")
+    (f,) = [f for f in r.findings if f.rule == "DS002"]
+    assert f.notes[-1] == "in profile 'prod', profile 'staging'" and "profile" not in f.message
 
 
 def test_show_config_lists_the_applications(tmp_path: Path) -> None:
@@ -204,8 +204,8 @@ def test_profile_groups_and_includes_bring_their_overlays(lint_tree) -> None:
                    f"{RES}/application-prod.yml": "x: 1\n",
                    f"{RES}/application-staging.yml": "spring.profiles.include: proddb\n"})
     assert found(r, "JD002") == [f"{RES}/application-proddb.yml:1:24"]
-    (msg,) = [f.message for f in r.findings if f.rule == "JD002"]
-    assert msg.endswith("(in profile 'prod', profile 'proddb', profile 'staging')")
+    (f,) = [f for f in r.findings if f.rule == "JD002"]
+    assert f.notes[-1] == "in profile 'prod', profile 'proddb', profile 'staging'"
 
 
 FILTERED_POM = """<project>

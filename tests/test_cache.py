@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 
 from cfglint.api import lint
-from cfglint.cache import MAX_AGE_S, Cache
+from cfglint.cache import FORMAT, MAX_AGE_S, Cache
 from cfglint.engine import Engine
 from cfglint.report import Report
 from cfglint.settings import Settings
 from tests.conftest import write_tree
 
-POOL = "dubbo.protocol.threadpool=cached\n"
+POOL = "dubbo.protocol.threadpool=${pool.kind}\npool.kind=cached\n"  # a chain for the cache to carry
 DS = "spring.datasource.druid.url=jdbc:mysql://db/app\n"
 
 
@@ -28,8 +28,10 @@ def _settings(cache_dir: Path, **extra: object) -> Settings:
 
 
 def _out(r: Report) -> str:
+    """Every field of every finding (the structured parts too: a cached result must carry them all)."""
     return json.dumps([[f.rule, f.message, str(f.span), f.span.end_line, f.span.end_col, int(f.severity),
-                        [(str(x.span), x.message) for x in f.related], f.fingerprint] for f in r.findings]
+                        [(str(x.span), x.message) for x in f.related], f.fingerprint, f.why, f.help, list(f.notes),
+                        [(st.text, repr(st.span)) for st in f.chain]] for f in r.findings]
                       + [r.files_linted, r.files_skipped, r.sources], sort_keys=True)
 
 
@@ -70,7 +72,8 @@ def test_warm_run_is_the_cold_run(tmp_path: Path, checked: Counter) -> None:
     _tree(root)
     cold = lint([root], _settings(cache), cwd=root)
     assert {"TP001", "CF001", "JD001"} <= {f.rule for f in cold.findings}
-    assert list((cache / "v1").rglob("*.json")), "nothing was written"
+    assert any(st.span for f in cold.findings for st in f.chain) and all(f.why for f in cold.findings)
+    assert list((cache / f"v{FORMAT}").rglob("*.json")), "nothing was written"
     checked()
     warm = lint([root], _settings(cache), cwd=root)
     assert checked.calls == 0
@@ -114,18 +117,21 @@ def test_what_invalidates(tmp_path: Path, checked: Counter, change: str) -> None
 
 
 @pytest.mark.parametrize("bad", [
-    b"", b"{not json", b"\xff\xfe", b"[]", b'{"format": 1}', b'{"format": 1, "findings": 3}',
-    b'{"format": 1, "findings": [[1]], "sources": {}, "linted": 1, "skipped": 0}',
-    b'{"format": 1, "findings": [], "sources": 5, "linted": "x", "skipped": 0, "deps": 7}',
-    b'{"format": 1, "findings": [["TP001", "m", ["a", "1", 1, 1, 2], 3, [], "k"]], "sources": {}, "linted": 1, '
+    b"", b"{not json", b"\xff\xfe", b"[]", b'{"format": 2}', b'{"format": 2, "findings": 3}',
+    b'{"format": 2, "findings": [[1]], "sources": {}, "linted": 1, "skipped": 0}',
+    b'{"format": 2, "findings": [], "sources": 5, "linted": "x", "skipped": 0, "deps": 7}',
+    b'{"format": 2, "findings": [["TP001", "m", ["a", "1", 1, 1, 2], 3, [], "k"]], "sources": {}, "linted": 1, '
     b'"skipped": 0}',
-    b'{"format": 1, "findings": [], "sources": {}, "linted": 1, "skipped": 0, "unreadable": 5}',
+    b'{"format": 2, "findings": [], "sources": {}, "linted": 1, "skipped": 0, "unreadable": 5}',
+    # A well-formed entry of the shape before findings had why/help/notes/chain: a miss, not a crash.
+    b'{"format": 2, "findings": [["TP001", "m", ["a", 1, 1, 1, 2], 3, [], "k"]], "sources": {}, "linted": 1, '
+    b'"skipped": 0}',
 ])
 def test_corrupt_entries_are_misses(tmp_path: Path, bad: bytes) -> None:
     root, cache = tmp_path / "t", tmp_path / "c"
     _tree(root)
     cold = _out(lint([root], _settings(cache), cwd=root))
-    entries = list((cache / "v1").rglob("*.json"))
+    entries = list((cache / f"v{FORMAT}").rglob("*.json"))
     assert entries
     for e in entries:
         e.write_bytes(bad)
@@ -278,7 +284,7 @@ def test_texts_not_utf8_as_read_come_back_from_the_entry(tmp_path: Path) -> None
     (res / "application-dev.properties").write_bytes(b"\xef\xbb\xbf" + DS.encode())
     (res / "application-prod.properties").write_bytes(("# café\n" + DS).encode("utf-8"))
     cold = lint([root], _settings(cache), cwd=root)
-    stored = [json.loads(p.read_text(encoding="utf-8"))["sources"] for p in (cache / "v1").rglob("*.json")]
+    stored = [json.loads(p.read_text(encoding="utf-8"))["sources"] for p in (cache / f"v{FORMAT}").rglob("*.json")]
     kept = {Path(k).name: v is not None for s in stored for k, v in s.items()}
     assert kept == {"application.yml": True, "application-dev.properties": True,
                     "application-prod.properties": False}

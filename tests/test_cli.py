@@ -97,7 +97,7 @@ def test_json_and_sarif_outputs_in_one_run(repo: Path) -> None:
     res = cfglint("check", "--format", "sarif", "--output", "out.sarif", "--format", "json", cwd=repo)
     assert res.returncode == 1, res.stderr
     doc = json.loads(res.stdout)
-    assert doc["version"] == 1 and doc["findings"][0]["rule"] == "TP001"
+    assert doc["version"] == 2 and doc["findings"][0]["rule"] == "TP001"
     sarif = json.loads((repo / "out.sarif").read_text())
     assert sarif["version"] == "2.1.0"
     assert sarif["runs"][0]["results"][0]["ruleId"] == "TP001"

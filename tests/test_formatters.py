@@ -18,7 +18,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from cfglint.findings import Finding, Related, Severity
+from cfglint.findings import Finding, Related, Severity, Step
 from cfglint.formatters import FORMATS, one_line, render
 from cfglint.registry import RuleMeta
 from cfglint.report import Report
@@ -64,7 +64,10 @@ def make_report(srcroot: Path, cwd: Path) -> Report:
     a, b = A, B
     findings = [
         Finding("DS002", NASTY, span_of(a, SRC_A, "60000"), Severity.ERROR,
-                (Related(span_of(b, SRC_B, '"3000"'), "Dubbo timeout 3000 ms <provider>"),), key="ds.maxWait"),
+                (Related(span_of(b, SRC_B, '"3000"'), "Dubbo timeout 3000 ms <provider>"),), key="ds.maxWait",
+                why="The caller gives up *first*.", help="write `max-wait: 1000`", notes=("Druid makes 2 attempts",),
+                chain=(Step("max-wait is written `${w:60000}`", span_of(a, SRC_A, "x: 1", 2)),
+                       Step("${w} is not defined, default '60000' used"))),
         # JD003 is an error by default; the user's severity override made it a warning.
         Finding("JD003", "60000 looks like milliseconds & the key takes seconds", span_of(a, SRC_A, "60000", 1),
                 Severity.WARNING, key="ds.loginTimeout"),
@@ -155,10 +158,20 @@ def test_text_underlines_the_reported_columns(report: Report) -> None:
     out = render("text", report)
     lines = out.splitlines()
     i = lines.index(f"{A}:5:15: error: maxWait = \"60000\" <ms> & 100% of: a, b second line [DS002]")
-    assert lines[i + 1] == "5 |     max-wait: 60000"
-    assert caret_cells(lines[i + 2]) == (14, 5)
-    assert lines[i + 3] == f"  = note: {B}:5:27: Dubbo timeout 3000 ms <provider>"
-    assert lines[i + 4] == ""
+    # rustc's shape: a placeholder step in the same file labelled with '-', the value underlined with '^',
+    # then why, the chain, related locations elsewhere and notes as '= note:', and '= help:'.
+    assert lines[i + 1:i + 4] == ["3 | x: 1", "  | ---- max-wait is written `${w:60000}`", "  ..."]
+    assert lines[i + 4] == "5 |     max-wait: 60000"
+    assert caret_cells(lines[i + 5]) == (14, 5)
+    assert lines[i + 6:i + 14] == [
+        "  = note: The caller gives up *first*.",
+        "  = note: the value resolves through:",
+        "          max-wait is written `${w:60000}`",
+        "          ${w} is not defined, default '60000' used",
+        f"  = note: {B}:5:27: Dubbo timeout 3000 ms <provider>",
+        "  = note: Druid makes 2 attempts",
+        "  = help: write `max-wait: 1000`",
+        ""]
     # CJK characters take two terminal cells: the carets still land under "60000".
     j = next(k for k, x in enumerate(lines) if x.endswith("[JD003]"))
     assert lines[j + 1] == "6 | 数据源: 60000"
@@ -230,18 +243,21 @@ def test_text_clean_run(report: Report) -> None:
 def test_json_round_trips(report: Report) -> None:
     doc = json.loads(render("json", report))
     assert list(doc) == ["version", "tool", "summary", "findings", "skipped"]
-    assert doc["version"] == 1 and doc["tool"] == {"name": "cfglint", "version": "0.1.0"}
+    assert doc["version"] == 2 and doc["tool"] == {"name": "cfglint", "version": "0.1.0"}
     assert doc["summary"] == {"files": 2, "skipped": 0, "errors": 3, "warnings": 1, "notes": 1}
     first = doc["findings"][0]
     assert list(first) == ["rule", "name", "severity", "message", "path", "line", "col", "end_line", "end_col",
-                           "related", "key", "fingerprint", "fix"]
+                           "why", "help", "notes", "chain", "related", "key", "fingerprint", "fix"]
     assert first["name"] == "pool-wait-exceeds-rpc-timeout" and first["message"] == NASTY
+    assert first["chain"][1] == {"message": "${w} is not defined, default '60000' used"}  # written nowhere
 
     def span(d: dict[str, Any]) -> Span:
         return Span(d["path"], d["line"], d["col"], d["end_line"], d["end_col"])
 
     back = [Finding(d["rule"], d["message"], span(d), Severity.parse(d["severity"]),
-                    tuple(Related(span(r), r["message"]) for r in d["related"]), d["key"], d["fingerprint"])
+                    tuple(Related(span(r), r["message"]) for r in d["related"]), d["key"], d["fingerprint"],
+                    why=d["why"], help=d["help"], notes=tuple(d["notes"]),
+                    chain=tuple(Step(c["message"], span(c) if "path" in c else None) for c in d["chain"]))
             for d in doc["findings"]]
     assert back == report.findings
     assert doc["skipped"] == []
@@ -252,7 +268,7 @@ def test_json_and_text_show_skipped_files(report: Report) -> None:
                       ("x.properties", "binary file (contains NUL bytes)")]
     report.files_skipped = 3
     doc = json.loads(render("json", report))
-    assert doc["version"] == 1 and doc["summary"]["skipped"] == 3
+    assert doc["version"] == 2 and doc["summary"]["skipped"] == 3
     assert doc["skipped"] == [{"path": "chart/templates/d.yaml", "reason": "Helm/Go template, skipped"},
                               {"path": "logback.xml", "reason": "XML without Spring"},
                               {"path": "x.properties", "reason": "binary file (contains NUL bytes)"}]
@@ -309,7 +325,7 @@ def test_sarif_results(report: Report, tmp_path: Path) -> None:
     for res, f in zip(run["results"], report.findings, strict=True):
         assert res["ruleId"] == f.rule and rules[res["ruleIndex"]]["id"] == f.rule
         assert res["level"] == f.severity.label  # the effective severity, not the rule default
-        assert res["message"] == {"text": f.message}
+        assert res["message"]["text"] == f.message  # the headline; the markdown adds the rest
         loc = res["locations"][0]["physicalLocation"]
         assert loc["artifactLocation"]["uriBaseId"] == "SRCROOT"
         assert unquote(loc["artifactLocation"]["uri"]) == f.span.path
@@ -319,10 +335,16 @@ def test_sarif_results(report: Report, tmp_path: Path) -> None:
     assert ds["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == \
         "svc/src/main/resources/app%20config.yml"
     assert ds["level"] == "error" and run["results"][1]["level"] == "warning"
-    [rel] = ds["relatedLocations"]
+    assert ds["message"]["markdown"] == (
+        'maxWait = "60000" \\<ms\\> & 100% of: a, b\nsecond line\n\nThe caller gives up \\*first\\*.\n\n'
+        "The value resolves through:\n\n- max-wait is written `${w:60000}`\n- ${w} is not defined, default '60000' "
+        "used\n\n- note: Druid makes 2 attempts\n\n**help:** write `max-wait: 1000`")
+    rel, step = ds["relatedLocations"]  # the related location, then the chain's located step
     assert rel["id"] == 0 and rel["message"] == {"text": "Dubbo timeout 3000 ms <provider>"}
     assert rel["physicalLocation"]["region"] == region(by_rule(report, "DS002").related[0].span)
     assert rel["physicalLocation"]["artifactLocation"]["uri"] == B
+    assert step["id"] == 1 and step["message"] == {"text": "max-wait is written `${w:60000}`"}
+    assert step["physicalLocation"]["region"] == region(by_rule(report, "DS002").chain[0].span)
     assert "relatedLocations" not in run["results"][1]
 
 
@@ -434,7 +456,7 @@ def test_github_commands(report: Report) -> None:
     assert cmd == "error"
     assert props == {"file": A, "line": "5", "col": "15", "endLine": "5", "endColumn": "20",
                      "title": "cfglint DS002 (pool-wait-exceeds-rpc-timeout)"}
-    assert message == NASTY + f"\nnote: {B}:5:27: Dubbo timeout 3000 ms <provider>"
+    assert message == NASTY  # the headline only: an annotation is read at a glance
     assert [c[0] for c in cmds] == ["error", "warning", "error", "notice", "error"]
     # Multi-line span: the runner drops columns when line != endLine, so none are sent.
     tp = cmds[4][1]
@@ -456,6 +478,10 @@ def test_gitlab_code_quality(report: Report) -> None:
     assert len(items) == len(report.findings)
     for item, f in zip(items, report.findings, strict=True):
         assert item["description"] == f.message and item["fingerprint"] == f.fingerprint
+        assert item["content"]["body"] == "\n\n".join(
+            [*([f.why] if f.why else []), *(["The value resolves through: " + "; ".join(s.text for s in f.chain)
+                                             + "."] if f.chain else []), *f.notes,
+             *([f"Help: {f.help}"] if f.help else [])])
         assert item["check_name"].startswith(f.rule + " ")
         assert item["severity"] == {"error": "major", "warning": "minor", "note": "info"}[f.severity.label]
         assert item["location"] == {"path": f.span.path, "lines": {"begin": f.span.line, "end": f.span.end_line}}
@@ -480,6 +506,7 @@ def test_junit_parses_and_counts_match(report: Report) -> None:
     assert failure is not None
     assert failure.get("message") == one_line(NASTY) and failure.get("type") == "error"
     assert NASTY in (failure.text or "") and "Dubbo timeout 3000 ms <provider>" in (failure.text or "")
+    assert "  = help: write `max-wait: 1000`" in (failure.text or "") and "default '60000' used" in (failure.text or "")
 
 
 def test_junit_survives_characters_xml_cannot_carry(report: Report) -> None:
@@ -577,3 +604,19 @@ def test_json_formats_match_the_standard_library_text(report: Report, fmt: str) 
     """The JSON formats are written by jsontext.dumps; their text is what json.dumps(indent=2) gives."""
     text = render(fmt, report)
     assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
+
+
+def test_text_labels_related_locations_in_the_same_file(tmp_path: Path) -> None:
+    """rustc's secondary labels: a related location in the same file is underlined with '-' and labelled beside
+    the source, in line order; without the file's text it is a '= note:' like one in another file."""
+    f = Finding("TP001", "pool is unbounded", span_of(A, SRC_A, "60000"), Severity.ERROR,
+                (Related(span_of(A, SRC_A, "x: 1"), "queue bound here"),), key="k", why="Why.", help="do this")
+    report = Report(findings=[f], rules=list(RULES), files_linted=1, srcroot=str(tmp_path), cwd=str(tmp_path),
+                    sources={A: SRC_A})
+    lines = render("text", report).splitlines()
+    assert lines[1:7] == ["1 | x: 1", "  | ---- queue bound here", "  ...", "5 |     max-wait: 60000",
+                          "  |               ^^^^^", "  = note: Why."]
+    assert lines[7] == "  = help: do this"
+    report.sources = {}
+    lines = render("text", report).splitlines()
+    assert lines[1:4] == ["  = note: Why.", f"  = note: {A}:1:1: queue bound here", "  = help: do this"]

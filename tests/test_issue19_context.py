@@ -35,8 +35,8 @@ def test_tp004_dubbo_reachability(lint_tree, attrs: str, fires: bool) -> None:
     found = of(r, "TP004")
     assert bool(found) is fires
     if fires:
-        assert "Threads beyond corethreads (0, up to 400) start" in found[0].message
-        assert 'alive="60000"' in found[0].message  # the fix in the file's own syntax
+        assert "Threads beyond corethreads (0, up to 400) start" in found[0].why
+        assert 'alive="60000"' in found[0].help  # the fix in the file's own syntax
 
 
 def test_tp004_spring_unbounded_queue_is_quiet_and_bounded_says_how(lint_tree) -> None:
@@ -48,7 +48,7 @@ def test_tp004_spring_unbounded_queue_is_quiet_and_bounded_says_how(lint_tree) -
     q = '<property name="queueCapacity" value="0"/>'
     r = lint_tree({"pom.xml": "<project/>", f"{RES}/e.xml": SPRING_XML.format(body=bean.format(q=q))})
     assert "threads beyond the core size (4, up to 40) start at once when the core threads are busy" in \
-        of(r, "TP004")[0].message
+        of(r, "TP004")[0].why
 
 
 # ---- TP002: scale the severity ----------------------------------------------------------------------------
@@ -57,11 +57,11 @@ def test_tp002_just_above_the_line_is_a_note_far_above_a_warning(lint_tree) -> N
     near = DUBBO_XML.format(body='<dubbo:protocol name="dubbo" threads="1024"/>')
     r = lint_tree({"pom.xml": "<project/>", f"{RES}/d.xml": near})
     (f,) = of(r, "TP002")
-    assert f.severity is Severity.NOTE and "a little above max-threads = 1000" in f.message
+    assert f.severity is Severity.NOTE and "a little above max-threads = 1000" in f.why
     far = DUBBO_XML.format(body='<dubbo:protocol name="dubbo" threads="5000"/>')
     r = lint_tree({"pom.xml": "<project/>", f"{RES}/d.xml": far})
     (f,) = of(r, "TP002")
-    assert f.severity is Severity.WARNING and "5× max-threads = 1000" in f.message
+    assert f.severity is Severity.WARNING and "5× max-threads = 1000" in f.why
 
 
 def test_a_note_stays_a_note_when_the_rule_is_raised(lint_tree) -> None:
@@ -77,7 +77,7 @@ def test_druid_type_under_the_starter_is_a_note(lint_tree) -> None:
            "      max-wait: 1500\n      url: jdbc:mysql://db/app\n")
     r = lint_tree({"pom.xml": "<project/>", f"{RES}/application.yml": yml})
     (f,) = of(r, "CF004")
-    assert f.severity is Severity.NOTE and "does no harm" in f.message
+    assert f.severity is Severity.NOTE and "does no harm" in f.why
     r = lint_tree({"pom.xml": "<project/>", f"{RES}/application.yml": yml.replace(
         "com.alibaba.druid.pool.DruidDataSource", "com.zaxxer.hikari.HikariDataSource")})
     assert [f.severity for f in of(r, "CF004")] == [Severity.WARNING]  # the intent is not met
@@ -88,10 +88,11 @@ def test_ds001_and_cf004_agree_on_a_flat_max_wait(lint_tree) -> None:
     r = lint_tree({"pom.xml": "<project/>", f"{RES}/application.yml": yml})
     (ds,) = of(r, "DS001")
     (cf,) = of(r, "CF004")
-    assert "`spring.datasource.maxWait` (src/main/resources/application.yml:3) binds to nothing (CF004)" in ds.message
+    assert "`spring.datasource.maxWait` (src/main/resources/application.yml:3) binds to nothing (CF004)" in \
+        " ".join(ds.notes)
     assert [(x.span.line, x.span.col) for x in ds.related] == [(3, 5)]
-    assert "waits forever for a free connection (DS001)" in cf.message
-    assert "spring.datasource.druid.max-wait" in ds.message and "spring.datasource.druid.max-wait" in cf.message
+    assert "waits forever for a free connection (DS001)" in cf.why
+    assert "spring.datasource.druid.max-wait" in ds.help and "spring.datasource.druid.max-wait" in cf.help
 
 
 # ---- DS002: the timeout that gives up ---------------------------------------------------------------------
@@ -107,17 +108,17 @@ def test_ds002_a_longer_consumer_timeout_is_the_one_that_gives_up(lint_tree) -> 
 def test_ds002_never_calls_a_timeout_a_protocol_attribute(lint_tree) -> None:
     yml = HIKARI + "dubbo:\n  protocol:\n    name: dubbo\n"
     (f,) = of(lint_tree({"pom.xml": "<project/>", f"{RES}/application.yml": yml}), "DS002")
-    assert "timeout is set for dubbo.protocol" not in f.message
-    assert "Dubbo's default timeout of 1000 ms for calls served over dubbo.protocol" in f.message
-    assert "nor on the consumer side" in f.message
-    assert "e.g. `connection-timeout: 500`" in f.message  # the fix in the file's own syntax
+    assert "timeout is set for dubbo.protocol" not in f.story()
+    assert "Dubbo's default timeout of 1000 ms for calls served over dubbo.protocol" in f.why
+    assert "nor on the consumer side" in f.why
+    assert "e.g. `connection-timeout: 500`" in f.help  # the fix in the file's own syntax
 
 
 def test_ds002_names_the_consumer_side_timeout_it_compared_with(lint_tree) -> None:
     yml = HIKARI + ("dubbo:\n  protocol:\n    name: dubbo\n  provider:\n    timeout: 1000\n"
                     "  consumer:\n    timeout: 3000\n")
     (f,) = of(lint_tree({"pom.xml": "<project/>", f"{RES}/application.yml": yml}), "DS002")
-    assert "the Dubbo timeout 3000 ms (dubbo.consumer.timeout" in f.message and "consumer-side" in f.message
+    assert "the Dubbo timeout 3000 ms (dubbo.consumer.timeout" in f.why and "consumer-side" in f.why
 
 
 # ---- DS003: show the values judged ------------------------------------------------------------------------
@@ -127,11 +128,11 @@ def test_ds003_remove_abandoned_shows_its_timeout_and_does_not_advise_what_is_th
     r = lint_tree({"pom.xml": "<project/>", f"{RES}/application.yml": base + "      remove-abandoned-timeout: 3600\n"})
     (f,) = of(r, "DS003")
     assert f.severity is Severity.NOTE
-    assert "removeAbandonedTimeout = 3600 s" in f.message.replace("remove-abandoned-timeout", "removeAbandonedTimeout")
-    assert "at least 3600" not in f.message
+    assert "removeAbandonedTimeout = 3600 s" in f.why.replace("remove-abandoned-timeout", "removeAbandonedTimeout")
+    assert "at least 3600" not in f.story()
     r = lint_tree({"pom.xml": "<project/>", f"{RES}/application.yml": base})
     (f,) = of(r, "DS003")
-    assert f.severity is Severity.WARNING and "300 s (Druid's default)" in f.message and "at least 3600" in f.message
+    assert f.severity is Severity.WARNING and "300 s (Druid's default)" in f.why and "at least 3600" in f.help
 
 
 # ---- CT001 / CT002 ----------------------------------------------------------------------------------------
@@ -172,7 +173,7 @@ def test_ct001_compose_java_options_in_underscore_java_options(lint_tree) -> Non
     r = _compose(lint_tree, "services:\n  svc:\n    image: some/tool:1.0\n    environment:\n"
                             "      - _JAVA_OPTIONS=-Xmx2g\n")
     (f,) = of(r, "CT001")
-    assert "2816m" in f.message and "MaxRAMPercentage" not in f.message  # room above the heap, no second flag
+    assert "2816m" in f.help and "MaxRAMPercentage" not in f.story()  # room above the heap, no second flag
 
 
 def test_ct001_k8s_fix_respects_the_request_and_non_jvm_processes(lint_tree) -> None:
@@ -182,11 +183,11 @@ def test_ct001_k8s_fix_respects_the_request_and_non_jvm_processes(lint_tree) -> 
     r = lint_tree({"k8s/db.yaml": dep.format(n="db", image="mysql:8.0")})
     (f,) = of(r, "CT001")
     assert f.severity is Severity.NOTE
-    assert "resources.limits.memory: 2Gi (at least the 2Gi it requests)" in f.message
-    assert "-XX:" not in f.message and "JVM" not in f.message
+    assert "resources.limits.memory: 2Gi (at least the 2Gi it requests)" in f.help
+    assert "-XX:" not in f.story() and "JVM" not in f.story()
     r = lint_tree({"k8s/db.yaml": dep.format(n="app", image="eclipse-temurin:17-jre")})
     (f,) = of(r, "CT001")
-    assert f.severity is Severity.WARNING and "-XX:MaxRAMPercentage=75" in f.message and "1Gi" not in f.message
+    assert f.severity is Severity.WARNING and "-XX:MaxRAMPercentage=75" in f.help and "1Gi" not in f.story()
 
 
 def test_ct001_duplicate_resources_key_is_reported_and_a_last_limit_counts(lint_tree) -> None:
@@ -211,15 +212,15 @@ def test_ct002_list_form_environment(lint_tree) -> None:
 # ---- wording slips ---------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("name", "text", "want"), [
-    ("application.yml", "dubbo:\n  protocol:\n    threadpool: cached\n", "Add `threads: 200` under dubbo.protocol"),
-    ("application.properties", "dubbo.protocol.threadpool=cached\n", "Add dubbo.protocol.threads=200"),
-    ("d.xml", DUBBO_XML.format(body='<dubbo:protocol name="dubbo" threadpool="cached"/>'), 'Add threads="200"'),
+    ("application.yml", "dubbo:\n  protocol:\n    threadpool: cached\n", "add `threads: 200` under dubbo.protocol"),
+    ("application.properties", "dubbo.protocol.threadpool=cached\n", "add dubbo.protocol.threads=200"),
+    ("d.xml", DUBBO_XML.format(body='<dubbo:protocol name="dubbo" threadpool="cached"/>'), 'add threads="200"'),
 ])
 def test_tp001_fix_in_the_files_own_syntax(lint_tree, name: str, text: str, want: str) -> None:
     (f,) = of(lint_tree({"pom.xml": "<project/>", f"{RES}/{name}": text}), "TP001")
-    assert want in f.message
+    assert want in f.help
     if not name.endswith(".xml"):
-        assert '="' not in f.message
+        assert '="' not in f.help
 
 
 def test_executor_names(lint_tree) -> None:
@@ -227,7 +228,7 @@ def test_executor_names(lint_tree) -> None:
             '<bean id="b" class="org.springframework.scheduling.concurrent.ThreadPoolExecutorFactoryBean">'
             '<property name="maxPoolSize" value="5000"/><property name="queueCapacity" value="10"/></bean>')
     r = lint_tree({"pom.xml": "<project/>", f"{RES}/t.xml": SPRING_XML.format(body=body)})
-    messages = " ".join(f.message for f in r.findings)
+    messages = " ".join(f"{f.message} {f.why}" for f in r.findings)
     assert "<task:executor> <task:executor" not in messages
     assert '<task:executor id="w"> sets queue-capacity' in messages
     assert 'ThreadPoolExecutorFactoryBean <bean id="b">' in messages and "ThreadPoolTaskExecutor" not in messages

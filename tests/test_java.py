@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cfglint.findings import Finding
 from cfglint.loaders import LoadError
 from cfglint.loaders.java import load_java
 from tests.conftest import run_lint, write_tree
@@ -34,6 +35,15 @@ def found(tmp_path: Path, files: dict[str, str], rule: str | None = None, **sett
 def messages(tmp_path: Path, files: dict[str, str], rule: str) -> list[str]:
     write_tree(tmp_path, {"pom.xml": POM, **files})
     return [f.message for f in run_lint(tmp_path).findings if f.rule == rule]
+
+
+def of(tmp_path: Path, files: dict[str, str], rule: str) -> list[Finding]:
+    write_tree(tmp_path, {"pom.xml": POM, **files})
+    return [f for f in run_lint(tmp_path).findings if f.rule == rule]
+
+
+def chain(f: Finding) -> str:
+    return "; ".join(st.text for st in f.chain)
 
 
 # ---- loader --------------------------------------------------------------------------------------------
@@ -164,8 +174,8 @@ def test_max_value_behind_an_unbounded_queue_is_tp003_not_tp001(tmp_path: Path) 
     body = java("    ExecutorService pool = new ThreadPoolExecutor(8, 64, 60, TimeUnit.SECONDS,"
                 " new LinkedBlockingQueue<>());")
     assert found(tmp_path, {JAVA: body}) == [f"TP003 {JAVA}:6:80-107"]
-    (msg,) = messages(tmp_path, {JAVA: body}, "TP003")
-    assert "maximumPoolSize = 64 is never reached" in msg
+    (f,) = of(tmp_path, {JAVA: body}, "TP003")
+    assert "maximumPoolSize = 64 is never reached" in f.why
 
 
 def test_executors_factories(tmp_path: Path) -> None:
@@ -185,9 +195,9 @@ def test_keepalive_units(tmp_path: Path) -> None:
     ExecutorService c = new ThreadPoolExecutor(2, 8, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10));
     ExecutorService d = new ThreadPoolExecutor(8, 8, 10, TimeUnit.MINUTES, new ArrayBlockingQueue<>(10));""")
     assert found(tmp_path, {JAVA: body}) == [f"TP004 {JAVA}:6:54-59", f"TP004 {JAVA}:7:54-56"]
-    msgs = messages(tmp_path, {JAVA: body}, "TP004")
-    assert any("60 ms" in m and "MILLISECONDS" in m for m in msgs)
-    assert any("600 s" in m for m in msgs)
+    got = of(tmp_path, {JAVA: body}, "TP004")
+    assert any("60 ms" in f.message and "MILLISECONDS" in f.why and "TimeUnit.MILLISECONDS" in f.help for f in got)
+    assert any("600 s" in f.message for f in got)
 
 
 def test_value_placeholders_resolve_through_the_modules_properties(tmp_path: Path) -> None:
@@ -198,8 +208,10 @@ def test_value_placeholders_resolve_through_the_modules_properties(tmp_path: Pat
     assert found(tmp_path, {JAVA: body}) == []
     got = found(tmp_path, {JAVA: body, props: "pool.max=2147483647\n"})
     assert got == [f"TP001 {props}:1:10-20"]
-    (msg,) = messages(tmp_path, {JAVA: body, props: "pool.max=2147483647\n"}, "TP001")
-    assert "@Value(\"${pool.max:16}\") field max (Pools.java:6)" in msg and "used as max at Pools.java:8" in msg
+    (f,) = of(tmp_path, {JAVA: body, props: "pool.max=2147483647\n"}, "TP001")
+    assert "@Value(\"${pool.max:16}\") field max (Pools.java:6)" in chain(f)
+    assert "used as max at Pools.java:8" in chain(f)
+    assert f.chain[-1].span is not None and f.chain[-1].span.path.endswith("Pools.java")  # each step is located
 
 
 def test_unknown_values_are_never_judged(tmp_path: Path) -> None:
@@ -226,8 +238,9 @@ def test_thread_pool_task_executor_built_with_setters(tmp_path: Path) -> None:
     }""", "import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;\n")
     got = found(tmp_path, {JAVA: body})
     assert got == [f"TP003 {JAVA}:8:43-71"]  # keep-alive is moot: the maximum is never reached
-    (msg,) = messages(tmp_path, {JAVA: body}, "TP003")
-    assert "ThreadPoolTaskExecutor 'taskExecutor' at Pools.java:8" in msg and "maxPoolSize = 64 is never reached" in msg
+    (f,) = of(tmp_path, {JAVA: body}, "TP003")
+    assert "ThreadPoolTaskExecutor 'taskExecutor' at Pools.java:8" in f.why
+    assert "maxPoolSize = 64 is never reached" in f.why
 
 
 # ---- connection pools and Dubbo ------------------------------------------------------------------------
@@ -294,7 +307,7 @@ def test_dubbo_service_annotation_timeout_bounds_the_pool_wait(tmp_path: Path, i
     assert got == []
     got = found(tmp_path, {JAVA: druid, IMPL: SERVICE % (imp, ann, "5000")}, "DS002")
     assert got == [f"DS002 {JAVA}:10:23-27"]
-    msg = messages(tmp_path, {JAVA: druid, IMPL: SERVICE % (imp, ann, "5000")}, "DS002")[0]
+    msg = of(tmp_path, {JAVA: druid, IMPL: SERVICE % (imp, ann, "5000")}, "DS002")[0].why
     assert f"the Dubbo timeout 5000 ms (timeout of @{ann} on OrderServiceImpl" in msg
 
 
@@ -381,9 +394,11 @@ def test_configuration_properties_prefixes_bind_the_modules_keys_to_the_pool_typ
     yml = "src/main/resources/application.yml"
     got = found(tmp_path, {"src/main/java/com/acme/Ds.java": BOUND, yml: BOUND_YML}, "DS001")
     assert got == [f"DS001 {yml}:5:17-19", f"DS001 {yml}:7:7-10", f"DS001 {yml}:11:27-28"]
-    msgs = messages(tmp_path, {"src/main/java/com/acme/Ds.java": BOUND, yml: BOUND_YML}, "DS001")
-    assert "Druid pool spring.datasource.slave (bound by @ConfigurationProperties on slave() in Ds.java:11)" in msgs[1]
-    assert msgs[2].startswith("HikariCP pool spring.datasource.hik")
+    ds001 = of(tmp_path, {"src/main/java/com/acme/Ds.java": BOUND, yml: BOUND_YML}, "DS001")
+    assert "Druid pool spring.datasource.slave (bound by @ConfigurationProperties on slave() in Ds.java:11)" in \
+        ds001[1].why
+    assert ds001[1].message.startswith("Druid pool `spring.datasource.slave` waits forever")
+    assert ds001[2].message.startswith("HikariCP pool `spring.datasource.hik")
 
 
 XML_POOLS = """<beans xmlns="http://www.springframework.org/schema/beans"
@@ -607,8 +622,9 @@ def test_getters_of_a_configuration_properties_class_resolve_through_the_modules
     # the field default 2147483647 is used (app.pool.max-size not set), the queue capacity is bound: TP001
     got = found(tmp_path, {**files, yml: "app:\n  pool:\n    queue-capacity: 100\n"})
     assert got == ["TP001 src/main/java/com/acme/PoolProperties.java:8:27-37"]
-    msg = messages(tmp_path, {**files, yml: "app:\n  pool:\n    queue-capacity: 100\n"}, "TP001")[0]
-    assert "app.pool.maxSize is not set; the default of field maxSize" in msg and "props.getMaxSize()" in msg
+    f = of(tmp_path, {**files, yml: "app:\n  pool:\n    queue-capacity: 100\n"}, "TP001")[0]
+    assert "app.pool.maxSize is not set; the default of field maxSize" in chain(f) and "props.getMaxSize()" in chain(f)
+    assert all(st.span is not None for st in f.chain)  # the field's initializer, then the getter call
     # set in the module's YAML: bounded
     assert found(tmp_path, {**files, yml: "app:\n  pool:\n    max-size: 64\n    queue-capacity: 100\n"}) == []
     # set to Integer.MAX_VALUE in YAML: reported where it is written

@@ -340,11 +340,12 @@ def test_url_param_and_origin_are_returned_untouched() -> None:
 
 def test_unit_messages_teach_the_fix() -> None:
     pg = timeouts("jdbc:postgresql://h/db?socketTimeout=60000")
-    assert "16.7 hours" in pg.issues[0].message and "socketTimeout=60 (seconds)" in pg.issues[0].message
+    assert "16.7 hours" in pg.issues[0].message and "socketTimeout=60 (seconds)" in pg.issues[0].help
     my = timeouts("jdbc:mysql://h/db?socketTimeout=30")
-    assert "30 ms" in my.issues[0].message and "socketTimeout=30000 (ms)" in my.issues[0].message
+    assert "30 ms" in my.issues[0].message and "socketTimeout=30000 (ms)" in my.issues[0].help
+    assert my.issues[0].headline == "socketTimeout=30 is in milliseconds, not seconds: a read timeout of 30 ms"
     tns = timeouts("jdbc:oracle:thin:@(DESCRIPTION=(CONNECT_TIMEOUT=3000)(ADDRESS=(HOST=h)))")
-    assert "CONNECT_TIMEOUT=3 (seconds)" in tns.issues[0].message and "3000ms" in tns.issues[0].message
+    assert "CONNECT_TIMEOUT=3 (seconds)" in tns.issues[0].help and "3000ms" in tns.issues[0].help
 
 
 def test_drivers_table_covers_every_judged_vendor() -> None:
@@ -362,8 +363,8 @@ def test_oracle_outage_without_druid() -> None:
     t = timeouts(ORACLE, {"connectTimeout": "3000", "socketTimeout": "4000"})
     assert t.connect.ms is None and t.read.ms is None
     msg = t.issues[0].message
-    assert "oracle.net.CONNECT_TIMEOUT=3000;oracle.jdbc.ReadTimeout=4000" in msg
-    assert "Druid" not in msg
+    assert "oracle.net.CONNECT_TIMEOUT=3000;oracle.jdbc.ReadTimeout=4000" in t.issues[0].help
+    assert "Druid" not in msg and "Druid" not in t.issues[0].help
 
 
 def test_oracle_outage_on_unknown_druid_is_not_credited() -> None:
@@ -372,8 +373,8 @@ def test_oracle_outage_on_unknown_druid_is_not_credited() -> None:
     assert kinds(t) == [("ineffective", "connectTimeout"), ("ineffective", "socketTimeout")]
     for i in t.issues:
         assert "ineffective unless Druid ≥ 1.2.22" in i.message
-        assert "oracle.net.CONNECT_TIMEOUT=3000;oracle.jdbc.ReadTimeout=4000" in i.message
-        assert "Druid's own connectTimeout/socketTimeout properties (ms, Druid ≥ 1.2.12)" in i.message
+        assert "oracle.net.CONNECT_TIMEOUT=3000;oracle.jdbc.ReadTimeout=4000" in i.help
+        assert "Druid's own connectTimeout/socketTimeout properties (ms, Druid ≥ 1.2.12)" in i.help
     assert [i.origin for i in t.issues] == ["origin-connect", "origin-socket"]
 
 
@@ -479,7 +480,7 @@ def test_druid_own_values_are_ms() -> None:
 def test_druid_connect_does_not_reach_db2() -> None:
     t = timeouts("jdbc:db2://h:50000/DB", druid_connect=("3000", "bean"), is_druid=True, druid_version=(1, 2, 22))
     assert t.connect.ms is None
-    assert kinds(t) == [("ineffective", "connectTimeout")] and "loginTimeout" in t.issues[0].message
+    assert kinds(t) == [("ineffective", "connectTimeout")] and "loginTimeout" in t.issues[0].help
 
 
 def test_druid_socket_bounds_reads_of_unknown_drivers() -> None:
@@ -492,7 +493,7 @@ def test_pg_on_druid_1_2_22_socket_timeout_in_seconds_is_read_as_ms() -> None:
     assert (t.read.ms, t.read.source) == (60, "url")
     assert kinds(t) == [("unit", "socketTimeout")]
     msg = t.issues[0].message
-    assert "60 ms" in msg and "socketTimeout=60000" in msg and "Druid 1.2.22" in msg
+    assert "60 ms" in msg and "socketTimeout=60000" in t.issues[0].help and "Druid 1.2.22" in msg
     fine = timeouts("jdbc:postgresql://h/db?socketTimeout=60000", is_druid=True, druid_version=(1, 2, 22))
     assert fine.issues == () and fine.read.ms == 60000
 

@@ -31,7 +31,19 @@ def pom(boot: str | None = None, **libs: str) -> str:
 
 
 def cf004(report) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
-    return [(f"{f.span.path}:{f.span.line}:{f.span.col}", f.message) for f in report.findings if f.rule == "CF004"]
+    """(location, the whole story: headline, why, notes and help). CF004's parts are split from one sentence
+    mechanically; test_cf004_parts checks the split itself."""
+    return [(f"{f.span.path}:{f.span.line}:{f.span.col}", f.story()) for f in report.findings if f.rule == "CF004"]
+
+
+def test_cf004_parts(lint_tree) -> None:
+    """A did-you-mean is the help, the reason is why, the headline names the key and says it binds to nothing."""
+    r = lint_tree({"pom.xml": "<project/>",
+                   "src/main/resources/application.properties": "spring.datasource.druid.max-wiat=100\n"})
+    (f,) = [f for f in r.findings if f.rule == "CF004"]
+    assert f.message == "`spring.datasource.druid.max-wiat` binds to nothing"
+    assert f.help == "did you mean `spring.datasource.druid.max-wait`?"
+    assert f.why.startswith("DruidDataSource has no property `max-wiat`") and "did you mean" not in f.why
 
 
 RES = "src/main/resources"
@@ -153,7 +165,7 @@ def test_removed_key_follows_replacement_chain(lint_tree) -> None:  # type: igno
                                                          "spring.datasource.schema=classpath:s.sql\n"})
     got = cf004(report)
     assert len(got) == 2
-    assert "removed in 2.0; use `spring.sql.init.mode`" in got[0][1]
+    assert "Removed in 2.0." in got[0][1] and "Help: use `spring.sql.init.mode`" in got[0][1]
     assert "use `spring.sql.init.schema-locations`" in got[1][1]
 
 
@@ -264,12 +276,12 @@ def test_dubbo_per_service_keys(lint_tree, dubbo: str | None) -> None:  # type: 
     where = [g[0] for g in got]
     assert where == [f"{RES}/application.properties:{n}:1" for n in (1, 2, 3, 4)], got
     assert "ServiceConfig has no property `size` in any Dubbo version" in got[0][1]
-    assert "ReferenceConfig has no property `timout`; did you mean `dubbo.reference.com.foo.DemoService.timeout`?" \
-        in got[1][1]
-    assert "MethodConfig has no property `onthrw`; did you mean `dubbo.service.com.foo.DemoService.sayHello.onthrow`" \
-        in got[2][1]
-    assert "ArgumentConfig has no property `calback`; did you mean " \
-           "`dubbo.reference.com.foo.DemoService.sayHello.1.callback`" in got[3][1]
+    assert "ReferenceConfig has no property `timout`." in got[1][1] and \
+        "Help: did you mean `dubbo.reference.com.foo.DemoService.timeout`?" in got[1][1]
+    assert "MethodConfig has no property `onthrw`." in got[2][1] and \
+        "Help: did you mean `dubbo.service.com.foo.DemoService.sayHello.onthrow`" in got[2][1]
+    assert "ArgumentConfig has no property `calback`." in got[3][1] and \
+        "Help: did you mean `dubbo.reference.com.foo.DemoService.sayHello.1.callback`" in got[3][1]
 
 
 def test_dubbo_per_service_keys_follow_the_version(lint_tree) -> None:  # type: ignore[no-untyped-def]
@@ -292,7 +304,7 @@ def test_xml_dubbo_attributes_per_version(lint_tree) -> None:  # type: ignore[no
            '</beans>\n')
     got = cf004(lint_tree({"pom.xml": pom(dubbo="2.6.5"), f"{RES}/dubbo.xml": xml}))
     assert [g[0] for g in got] == [f"{RES}/dubbo.xml:2:46", f"{RES}/dubbo.xml:2:63", f"{RES}/dubbo.xml:2:77"]
-    assert "(added in 2.7.0)" in got[0][1] and "(added in 2.7.9)" in got[1][1]
+    assert "added in 2.7.0" in got[0][1] and "added in 2.7.9" in got[1][1]
     assert "did you mean `threadpool`" in got[2][1]
     # Unknown version: only what no XSD declares.
     got = cf004(lint_tree({"pom.xml": "<project/>", f"{RES}/dubbo.xml": xml}))

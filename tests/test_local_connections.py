@@ -135,13 +135,13 @@ def test_unjudged_counts_survive_the_cache(tmp_path: Path) -> None:
 def test_druid_of_unknown_version_names_its_10s_defaults(tmp_path: Path) -> None:
     files = {"pom.xml": POM, "src/main/resources/application.properties":
              "spring.datasource.druid.url=jdbc:mysql://db.internal:3306/app\nspring.datasource.druid.max-wait=1000\n"}
-    msgs = {f.rule: f.message for f in _lint(tmp_path, files).findings}
+    msgs = {f.rule: " ".join(f.notes) for f in _lint(tmp_path, files).findings}
     assert "Druid 1.2.12–1.2.21 applies its own 10 s connectTimeout" in msgs["JD001"]
     assert "Druid 1.2.12–1.2.21 applies its own 10 s socketTimeout" in msgs["JD002"]
     pinned = _lint(tmp_path / "v", {**files, "pom.xml": "<project><dependencies><dependency><groupId>com.alibaba"
                                     "</groupId><artifactId>druid</artifactId><version>1.2.23</version></dependency>"
                                     "</dependencies></project>"})
-    assert all("1.2.12–1.2.21 applies" not in f.message for f in pinned.findings)
+    assert all("1.2.12–1.2.21 applies" not in f.story() for f in pinned.findings)
 
 
 # ---- pools behind datasources ----------------------------------------------------------------------

@@ -26,6 +26,18 @@ def messages(report, rule: str) -> list[str]:
     return [f.message for f in report.findings if f.rule == rule]
 
 
+def whys(report, rule: str) -> list[str]:
+    return [f.why for f in report.findings if f.rule == rule]
+
+
+def helps(report, rule: str) -> list[str]:
+    return [f.help for f in report.findings if f.rule == rule]
+
+
+def notes(report, rule: str) -> list[str]:
+    return [" ".join(f.notes) for f in report.findings if f.rule == rule]
+
+
 def dubbo_xml(attrs: str, provider: str = "", extra: str = "") -> str:
     prov = f"<dubbo:provider {provider}/>" if provider else ""
     return ('<beans xmlns="http://www.springframework.org/schema/beans" '
@@ -60,7 +72,7 @@ def test_provider_threads_inherited_by_every_protocol_reported_once(lint_tree) -
     extra = '<dubbo:protocol name="tri" port="50051"/>\n'
     r = lint_tree({"pom.xml": pom(), f"{RES}/d.xml": dubbo_xml("", provider='threads="1500"', extra=extra)})
     assert found(r, "TP002") == [f"{RES}/d.xml:2:26"]
-    assert "inherited by" in messages(r, "TP002")[0]
+    assert "inherited by" in whys(r, "TP002")[0]
 
 
 def test_dubbo_parameter_threads(lint_tree) -> None:
@@ -90,7 +102,7 @@ def test_spring_max_without_queue_says_it_is_not_reached_yet(lint_tree) -> None:
     yml = "spring.task.execution.pool.max-size: 5000\n"
     r = lint_tree({"pom.xml": pom(), f"{RES}/application.yml": yml})
     assert len(found(r, "TP002")) == 1
-    assert "takes effect as soon as someone adds a queue bound" in messages(r, "TP002")[0]
+    assert "takes effect as soon as someone adds a queue bound" in notes(r, "TP002")[0]
 
 
 # ---- TP003: Dubbo queues by version ------------------------------------------------------------------------
@@ -107,7 +119,7 @@ def test_dubbo_negative_queues_by_version(lint_tree, group: str, version: str, f
     r = lint_tree({"pom.xml": pom(group, "dubbo", version), f"{RES}/d.xml": dubbo_xml('queues="-1"')})
     assert bool(found(r, "TP003")) is fires
     if fires:
-        assert says in messages(r, "TP003")[0]
+        assert says in whys(r, "TP003")[0]
 
 
 def test_dubbo_huge_positive_queue_fires_on_every_version(lint_tree) -> None:
@@ -125,7 +137,7 @@ def test_eager_and_bounded_queues_are_fine(lint_tree) -> None:
 
 def test_cached_with_negative_queues_explains_the_single_thread(lint_tree) -> None:
     r = lint_tree({"pom.xml": pom(), f"{RES}/d.xml": dubbo_xml('threadpool="cached" threads="300" queues="-1"')})
-    assert "never grows past one thread" in messages(r, "TP003")[0]
+    assert "never grows past one thread" in whys(r, "TP003")[0]
 
 
 @pytest.mark.parametrize(("attrs", "fires"), [
@@ -199,8 +211,8 @@ def test_boot_bare_number_message_names_the_unit(lint_tree) -> None:
     props = ("spring.task.execution.pool.keep-alive=90000\nspring.task.execution.pool.max-size=16\n"
              "spring.task.execution.pool.queue-capacity=0\n")
     r = lint_tree({"pom.xml": pom(), f"{RES}/application.properties": props})
-    assert "a bare number is milliseconds: 90 s" in messages(r, "TP004")[0]
-    assert "start at once when the core threads are busy" in messages(r, "TP004")[0]
+    assert "a bare number is milliseconds: 90 s" in whys(r, "TP004")[0]
+    assert "start at once when the core threads are busy" in whys(r, "TP004")[0]
 
 
 def test_boot_keep_alive_with_the_default_unbounded_queue_never_matters(lint_tree) -> None:
@@ -239,7 +251,8 @@ def test_spring_keepalive_with_core_timeout_and_no_surplus_is_quiet(lint_tree) -
     assert found(r, "TP004") == [f"{RES}/e.xml:7:42"]
     msg = messages(r, "TP004")[0]
     assert msg.startswith('ThreadPoolExecutorFactoryBean <bean id="w">'), msg
-    assert "threads beyond the core size (10, up to 50) start once the queue is full (queueCapacity = 100)" in msg
+    assert "threads beyond the core size (10, up to 50) start once the queue is full (queueCapacity = 100)" in \
+        whys(r, "TP004")[0]
 
 
 # ---- CF002 -------------------------------------------------------------------------------------------------
@@ -260,7 +273,7 @@ def test_one_finding_per_occurrence_across_profiles(lint_tree) -> None:
                    f"{RES}/application.properties": "db.host=h\nspring.datasource.url=jdbc:mysql://${db.hots}/x\n",
                    f"{RES}/application-prod.properties": "other=1\n", f"{RES}/application-dev.properties": "x=1\n"})
     assert found(r, "CF002") == [f"{RES}/application.properties:2:36"]
-    assert "Did you mean db.host" in messages(r, "CF002")[0]
+    assert "did you mean db.host" in helps(r, "CF002")[0]
 
 
 def test_many_unresolved_placeholders_cost_linear_work(lint_tree, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -298,11 +311,11 @@ def test_many_unresolved_placeholders_cost_linear_work(lint_tree, tmp_path, monk
 
         monkeypatch.setitem(CHECKS, "CF002", counted)
         r = lint_tree(files, jobs=1)
-        return calls[0], messages(r, "CF002")
+        return calls[0], helps(r, "CF002")
 
     (small, few), (large, many) = run(100), run(400)
     assert len(few) == 100 and len(many) == 400
-    assert "Did you mean t.p0 in" in few[0]  # within the cap: hints as before
+    assert "did you mean t.p0 in" in few[0]  # within the cap: hints as before
     assert large < 6 * small, (small, large)  # 4x the placeholders: ~4x the work, not ~16x
 
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from cfglint.checks import finding
+from cfglint.checks import finding, name, short
 from cfglint.findings import Finding, Related, Severity
 from cfglint.model.container import Container
 from cfglint.model.module import ModuleModel
@@ -74,10 +74,20 @@ def _ct001_fix(c: Container) -> str:
     if heap is not None and heap * 4 // 3 > want:
         want, why = heap * 4 // 3, f" (room above the {written} heap for metaspace, thread stacks and buffers)"
     key = "resources.limits.memory" if k8s else "deploy.resources.limits.memory (or mem_limit)"
-    fix = f"Set {key}: {_size(want, k8s)}{why}"
+    fix = f"set {key}: {_size(want, k8s)}{why}"
     if c.runs_jvm and heap is None and pct is None:
         fix += ", and size the heap from it with -XX:MaxRAMPercentage=75"
-    return fix + "."
+    return fix
+
+
+def _who(c: Container, room: int = 64) -> str:
+    """The container for a headline: `app` of Deployment/web (without the workload past ``room`` characters: the
+    path names it anyway), or the compose service `web`."""
+    if c.source == "k8s" and " container " in c.name:
+        workload, cname = c.name.split(" container ", 1)
+        who = f"Kubernetes container {name(cname, 40)}"
+        return who if len(who) + len(workload) > room else f"{who} of {workload}"
+    return f"compose service {name(c.name, 48)}" if c.source == "compose" else f"Kubernetes {short(repr(c.name), 60)}"
 
 
 @check("CT001")
@@ -94,20 +104,22 @@ def container_memory_unlimited(model: ModuleModel, options: dict[str, Any]) -> I
         dropped = c.dropped_limit
         if dropped is not None and dropped.span is not None and c.duplicate is not None:
             yield finding("CT001", c.duplicate,
-                          f"{kind} {c.name!r} loses its memory limit {dropped.value}: `resources:` is written twice "
-                          "in the container, and YAML keeps one value per key (most parsers the last, strict ones "
-                          f"reject the file), so the limit on line {dropped.span.line} does not apply. Merge the two "
-                          "into one resources: block.",
-                          f"{c.key}/memory", (Related(dropped.span, f"memory limit {dropped.value}, dropped"),))
+                          f"{_who(c, 40)} loses its memory limit {short(dropped.value or '', 12)}: `resources:` "
+                          "written twice",
+                          f"{c.key}/memory", (Related(dropped.span, f"memory limit {dropped.value}, dropped"),),
+                          why="YAML keeps one value per key (most parsers the last, strict ones reject the file), so "
+                              f"the limit on line {dropped.span.line} does not apply.",
+                          help="merge the two into one resources: block")
             continue
         where = ("mem_limit or deploy.resources.limits.memory" if c.source == "compose"
                  else "resources.limits.memory; a request is not a limit")
         req = f" It requests {c.memory_request.value} but a request does not cap usage." if c.memory_request else ""
-        yield finding("CT001", c.anchor,
-                      f"{kind} {c.name!r}{what} has no memory limit ({where}).{req} {runaway} takes memory from "
-                      "everything else on the host until the kernel's OOM killer picks a victim, which can be the "
-                      f"Docker daemon and every container with it. {_ct001_fix(c)}",
-                      f"{c.key}/memory", severity=Severity.NOTE if c.runs == "other" else Severity.ERROR)
+        yield finding("CT001", c.anchor, f"{_who(c)} has no memory limit",
+                      f"{c.key}/memory", severity=Severity.NOTE if c.runs == "other" else Severity.ERROR,
+                      why=f"{kind} {c.name!r}{what} has no memory limit ({where}).{req} {runaway} takes memory from "
+                          "everything else on the host until the kernel's OOM killer picks a victim, which can be "
+                          "the Docker daemon and every container with it.",
+                      help=_ct001_fix(c))
 
 
 def _heap(options: tuple[Setting, ...]) -> tuple[int | None, float | None, Span | None, str, Setting | None]:
@@ -152,9 +164,12 @@ def heap_exceeds_container_memory(model: ModuleModel, options: dict[str, Any]) -
         else:
             continue
         yield finding("CT002", span,
-                      f"JVM heap {what} in {opt.name} of {c.name!r} is at or above the container memory limit "
-                      f"{c.memory_limit.value} ({mib(limit)}): the heap alone fills the limit, with no room for "
-                      "metaspace, thread stacks (about 1 MiB per thread), direct buffers and the JIT, so the "
-                      "kernel OOM-kills the container under load. Replace it with -XX:MaxRAMPercentage=75 "
-                      f"(or -Xmx{max(64, int(limit * 0.75) // 1024**2)}m).",
-                      f"{c.key}/heap", (Related(c.memory_limit.span, f"memory limit {c.memory_limit.value}"),))
+                      f"JVM heap {short(written, 24)} of {_who(c, 40)} is at or above its memory limit "
+                      f"{short(c.memory_limit.value or '', 12)}",
+                      f"{c.key}/heap", (Related(c.memory_limit.span, f"memory limit {c.memory_limit.value}"),),
+                      why=f"JVM heap {what} in {opt.name} of {c.name!r} is at or above the container memory limit "
+                          f"{c.memory_limit.value} ({mib(limit)}): the heap alone fills the limit, with no room for "
+                          "metaspace, thread stacks (about 1 MiB per thread), direct buffers and the JIT, so the "
+                          "kernel OOM-kills the container under load.",
+                      help=f"replace it with -XX:MaxRAMPercentage=75 (or -Xmx{max(64, int(limit * 0.75) // 1024**2)}m)",
+                      via=opt)

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from cfglint.checks import finding
+from cfglint.checks import finding, short
 from cfglint.findings import Finding
 from cfglint.model.module import ModuleModel, Unresolved
 from cfglint.registry import check
@@ -94,15 +94,16 @@ def unresolved_placeholder(model: ModuleModel, options: dict[str, Any]) -> Itera
             close = difflib.get_close_matches(c, [k for k in keys if k != c], n=1, cutoff=0.8)
             if close:
                 d = model.defined[close[0]]
-                hints.append(f" Did you mean {d.key} in {d.where()}?")
+                hints.append(f"did you mean {d.key} in {d.where()}?")
         parent = canon(u.name).rsplit(".", 1)[0]
-        verb = "has" if len(group) == 1 else "have"
-        yield finding("CF002", span,
-                      f"{names} {verb} no default and nothing in this module defines "
-                      f"{' or '.join(g.name for g in group)} (used by {u.where}), although the module defines "
-                      f"other {parent}.* keys.{''.join(hints)} Spring fails at startup with \"Could not resolve "
-                      f"placeholder '{u.name}'\" (Boot's @ConfigurationProperties binder instead keeps the literal "
-                      "text), and cfglint cannot judge the value. "
-                      f"Define {u.name} in the module, or give a default: ${{{u.name}:...}}; if the deployment "
-                      "supplies it (-D, environment, an external file), write a default or suppress this note.",
-                      f"placeholder/{u.where}/{'+'.join(g.name for g in group)}")
+        head = (f"{short(names, 64)} is not defined in this module and has no default" if len(group) == 1 else
+                f"{short(names, 64)} are not defined in this module and have no default")
+        yield finding("CF002", span, head, f"placeholder/{u.where}/{'+'.join(g.name for g in group)}",
+                      why=f"Nothing in this module defines {' or '.join(g.name for g in group)} (used by {u.where}), "
+                          f"although the module defines other {parent}.* keys. Spring fails at startup with "
+                          f"\"Could not resolve placeholder '{u.name}'\" (Boot's @ConfigurationProperties binder "
+                          "instead keeps the literal text), and cfglint cannot judge the value.",
+                      help=" ".join([*hints, f"{'Otherwise d' if hints else 'd'}efine {u.name} in the module, "
+                                              f"or give a default: ${{{u.name}:...}}"]),
+                      notes=("if the deployment supplies it (-D, environment, an external file), write a default or "
+                             "suppress this note",))

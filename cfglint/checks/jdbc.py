@@ -13,6 +13,7 @@ from cfglint.findings import Finding, Related
 from cfglint.jdbcurl import JdbcUrl, Timeouts, effective_timeouts, is_loopback, parse_jdbc_url
 from cfglint.model.datasource import JdbcConnection
 from cfglint.model.module import ModuleModel
+from cfglint.model.values import Setting
 from cfglint.registry import check
 from cfglint.span import Span
 
@@ -43,6 +44,10 @@ READ_FIX = {
     "clickhouse": "add socket_timeout=60000 (ms) to the URL",
     "dm": "add socketTimeout=60000 (ms) to the URL",
 }
+# The driver's own name for its read timeout, for headlines.
+READ_KEY = {"mysql": "socketTimeout", "mariadb": "socketTimeout", "postgresql": "socketTimeout",
+            "oracle": "oracle.jdbc.ReadTimeout", "sqlserver": "socketTimeout", "jtds": "socketTimeout",
+            "db2": "blockingReadConnectionTimeout", "clickhouse": "socket_timeout", "dm": "socketTimeout"}
 # Drivers that take their login/connect bound from DriverManager.getLoginTimeout(), which HikariCP
 # sets from connectionTimeout in jdbcUrl mode (facts/jdbc.md §13; not pgjdbc >= 9.4).
 HONOURS_DRIVERMANAGER = frozenset({"mysql", "mariadb", "sqlserver", "jtds", "oracle", "oscar"})
@@ -157,8 +162,7 @@ def _related(conn: JdbcConnection) -> tuple[Related, ...]:
 
 def _where(conn: JdbcConnection) -> str:
     ds = conn.datasource
-    chain = f" ({'; '.join(conn.url.chain)})" if conn.url.chain else ""
-    return (f" used by {ds.label}" if ds is not None else "") + chain
+    return f" used by {ds.label}" if ds is not None else ""
 
 
 def _druid_unknown(model: ModuleModel, conn: JdbcConnection, what: str) -> str:
@@ -166,8 +170,8 @@ def _druid_unknown(model: ModuleModel, conn: JdbcConnection, what: str) -> str:
     ds = conn.datasource
     if ds is None or ds.pool != "druid" or model.version("druid") is not None:
         return ""
-    return (f" The module's Druid version is unknown: Druid 1.2.12–1.2.21 applies its own 10 s {what} by default"
-            f"{' (1.2.15–1.2.16 none)' if what == 'connectTimeout' else ''}, other versions none.")
+    return (f"the module's Druid version is unknown: Druid 1.2.12–1.2.21 applies its own 10 s {what} by default"
+            f"{' (1.2.15–1.2.16 none)' if what == 'connectTimeout' else ''}, other versions none")
 
 
 def _short(url: str) -> str:
@@ -205,13 +209,15 @@ def jd001(model: ModuleModel, options: dict[str, Any]) -> Iterator[Finding]:
         vendor = VENDOR_NAMES[url.vendor]
         what = ("has no connect timeout" if ms is None else
                 f"has a connect timeout of {ms} ms, above the {limit_ms} ms limit (max-connect-timeout)")
-        yield finding("JD001", conn.url,
-                      f"{vendor} connection {_short(conn.url.value or '')}{_where(conn)} {what}: {b.explanation}. "
-                      "When the database host is down or unreachable, each new connection blocks its thread "
-                      "until the OS gives up (about 2 minutes per address on Linux) and the pool's waiters pile "
-                      f"up behind it. Fix: {CONNECT_FIX.get(url.vendor, 'set the driver connect timeout')}."
-                      + _druid_unknown(model, conn, "connectTimeout"),
-                      f"{conn.url.key}/connect", _related(conn))
+        head = (f"{vendor} URL has no connect timeout" if ms is None else
+                f"{vendor} URL connect timeout is {ms} ms, above the {limit_ms} ms limit")
+        yield finding("JD001", conn.url, head, f"{conn.url.key}/connect", _related(conn),
+                      why=f"{vendor} connection {_short(conn.url.value or '')}{_where(conn)} {what}: "
+                          f"{b.explanation}. When the database host is down or unreachable, each new connection "
+                          "blocks its thread until the OS gives up (about 2 minutes per address on Linux) and the "
+                          "pool's waiters pile up behind it.",
+                      help=CONNECT_FIX.get(url.vendor, "set the driver connect timeout"),
+                      notes=(_druid_unknown(model, conn, "connectTimeout"),))
 
 
 @check("JD002")
@@ -227,14 +233,14 @@ def jd002(model: ModuleModel, options: dict[str, Any]) -> Iterator[Finding]:
         vendor = VENDOR_NAMES[url.vendor]
         druid = (" or Druid's own socketTimeout property (ms, Druid ≥ 1.2.12)"
                  if conn.datasource is not None and conn.datasource.pool == "druid" else "")
-        yield finding("JD002", conn.url,
-                      f"{vendor} connection {_short(conn.url.value or '')}{_where(conn)} has no read (socket) "
-                      f"timeout: {t.read.explanation}. A query on a connection whose peer died, or behind a "
-                      "firewall that dropped it, blocks the calling thread for hours (until TCP keepalive), "
-                      "holding a pooled connection and a request thread. Fix: "
-                      f"{READ_FIX.get(url.vendor, 'set the driver read timeout')}{druid}."
-                      + _druid_unknown(model, conn, "socketTimeout"),
-                      f"{conn.url.key}/read", _related(conn))
+        yield finding("JD002", conn.url, f"{vendor} URL has no read timeout ({READ_KEY.get(url.vendor, 'socket')})",
+                      f"{conn.url.key}/read", _related(conn),
+                      why=f"{vendor} connection {_short(conn.url.value or '')}{_where(conn)} has no read (socket) "
+                          f"timeout: {t.read.explanation}. A query on a connection whose peer died, or behind a "
+                          "firewall that dropped it, blocks the calling thread for hours (until TCP keepalive), "
+                          "holding a pooled connection and a request thread.",
+                      help=f"{READ_FIX.get(url.vendor, 'set the driver read timeout')}{druid}",
+                      notes=(_druid_unknown(model, conn, "socketTimeout"),))
 
 
 def _issues(model: ModuleModel, kind: str, rule: str) -> Iterator[Finding]:
@@ -247,7 +253,9 @@ def _issues(model: ModuleModel, kind: str, rule: str) -> Iterator[Finding]:
             if span is None or (span, issue.key) in seen:
                 continue
             seen.add((span, issue.key))
-            yield finding(rule, span, issue.message, f"{conn.url.key}/{issue.key}", _related(conn))
+            via = issue.origin if isinstance(issue.origin, Setting) else conn.url
+            yield finding(rule, span, issue.headline, f"{conn.url.key}/{issue.key}", _related(conn),
+                          why=issue.message, help=issue.help, notes=issue.notes, via=via)
 
 
 def _issue_span(conn: JdbcConnection, issue: Any, value_only: bool) -> Span | None:

@@ -353,7 +353,8 @@ class Judge:
     def _finding(self, use: KeyUse, message: str, related: tuple[Related, ...] = (),
                  severity: Severity = Severity.ERROR) -> Finding:
         key = f"{use.kind}/{use.owner + '/' if use.owner else ''}{use.canon}"
-        return finding("CF004", use.span, message, key, related, severity)
+        head, why, help_, notes = split_message(message, use.key)
+        return finding("CF004", use.span, head, key, related, severity, why=why, help=help_, notes=notes)
 
     # ---- properties and YAML -------------------------------------------------------------------------
 
@@ -791,14 +792,15 @@ class Judge:
             entries = [p.split("=", 1) for p in raw.split(";") if "=" in p]
             as_map = ", ".join(f"{k.strip()}: {v.strip()}" for k, v in entries)
             got = f"one property `{use.key}`" + (f" = `{use.value}`" if use.value else " with an empty value")
-            return self._finding(use, f"`{use.owner}` is bound by dynamic-datasource as a "
-                                      "java.util.Properties, which reads the string as one .properties line, not "
-                                      f"as Druid's `k=v;k=v` list: Druid receives {got}, so none of these entries "
-                                      f"applies; write them as keys under connection-properties "
+            return self._finding(use, f"`{use.owner}` is not read as Druid's `k=v;k=v` list: dynamic-datasource "
+                                      "binds it as a java.util.Properties, which reads the string as one .properties "
+                                      f"line; Druid receives {got}, so none of these entries applies; write them as "
+                                      "keys under connection-properties "
                                       f"(`connection-properties: {{{as_map}}}`)")
         if use.escaped:
             fixed = use.key[:-1]
-            return self._finding(use, f"`{use.key}={use.value}` in {use.owner or 'connectionProperties'}: `\\=` is a "
+            return self._finding(use, f"`{use.key}={use.value}` in {use.owner or 'connectionProperties'} keeps its "
+                                      "backslash: `\\=` is a "
                                       f".properties escape, but this value is not read as .properties, so the "
                                       f"backslash stays and the entry's key is `{use.key}`, which nothing reads; write "
                                       f"`{fixed}={use.value}`")
@@ -855,6 +857,89 @@ class Judge:
             return f"`{pk}` is read only from Druid {ch[1] if ch else 'a later version'}; upgrade, or configure " \
                    "the bean directly"
         return f"write `{pk}`"
+
+
+# CF004's messages all read "<what binds to nothing, where>: <why>[; did you mean `x`?][; write `y`]": the first
+# part is the headline, a did-you-mean or a trailing instruction is the help, the rest is why.
+_MEAN = re.compile(r"[;:,.]?\s*did you mean (`[^`]+`)\?\s*")
+_FIX_START = ("write ", "use ", "remove it", "upgrade", "move it", "merge ", "configure ")
+HEADLINE_MAX = 100
+_NO_EFFECT = "Nothing reads it, so the setting it was meant to make is not made."
+
+
+def _top_level(text: str, seps: tuple[str, ...]) -> tuple[int, str]:
+    """The first of ``seps`` outside backticks and brackets: (index, separator), or (-1, "")."""
+    depth = 0
+    tick = False
+    for i, ch in enumerate(text):
+        if ch == "`":
+            tick = not tick
+        elif not tick and ch in "([{":
+            depth += 1
+        elif not tick and ch in ")]}":
+            depth = max(0, depth - 1)
+        elif not tick and depth == 0:
+            for sep in seps:
+                if text.startswith(sep, i):
+                    return i, sep
+    return -1, ""
+
+
+def _clauses(text: str) -> list[str]:
+    out: list[str] = []
+    while text:
+        i, sep = _top_level(text, ("; ", ". "))
+        if i < 0:
+            out.append(text)
+            break
+        out.append(text[:i])
+        text = text[i + len(sep):]
+    return [c.strip() for c in out if c.strip()]
+
+
+def _sentence(text: str) -> str:
+    text = text.strip().rstrip(";,")
+    if not text:
+        return ""
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def split_message(message: str, key: str) -> tuple[str, str, str, tuple[str, ...]]:
+    """(headline, why, help, notes) of a CF004 message."""
+    helps: list[str] = []
+    m = _MEAN.search(message)
+    if m is not None:
+        helps.append(f"did you mean {m.group(1)}?")
+        message = message[:m.start()] + ". " + message[m.end():]
+    i, sep = _top_level(message, (": ", "; ", ". "))
+    head, rest = (message, "") if i < 0 else (message[:i], message[i + len(sep):])
+    notes: tuple[str, ...] = ()
+    if len(head) > HEADLINE_MAX:
+        j, _ = _top_level(head, (" (",))
+        if j > 0:  # the parenthetical (and any right after it) becomes a note, the sentence stays whole
+            k = j
+            groups: list[str] = []
+            while head.startswith(" (", k) and (end := head.find(")", k)) > 0:
+                groups.append(head[k + 2:end])
+                k = end + 1
+            notes = tuple(groups)
+            head = head[:j] + head[k:]
+    if len(head) > HEADLINE_MAX:
+        j, _ = _top_level(head, (", ",))
+        if j > 0:
+            rest = head[j + 2:] + (": " + rest if rest else "")
+            head = head[:j]
+    if len(head) > HEADLINE_MAX and len(key) > 40:
+        head = head.replace(key, "…" + key[-39:], 1)
+    why: list[str] = []
+    for c in _clauses(rest):
+        if c.lower().startswith(_FIX_START) or c.lower().startswith("upgrade"):
+            helps.append(c.rstrip("."))
+        else:
+            why.append(_sentence(c))
+    return head.strip(), " ".join(why) or _NO_EFFECT, "; ".join(helps) or "remove it, or correct the key so it binds", \
+        notes
 
 
 def relaxed_key(key: str) -> str:

@@ -4,11 +4,12 @@ facts/jdbc.md §13; facts/dubbo.md §2."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from cfglint.checks import finding, show
+from cfglint.checks import finding, name, show
 from cfglint.findings import Finding, Related, Severity
 from cfglint.model.datasource import DataSource
 from cfglint.model.dubbo import DubboTimeout
@@ -61,6 +62,19 @@ def _as_written(s: Setting, value: int) -> str:
     return f"{written}={value}" if "." in written and " " not in written else f"{s.name}={value}"
 
 
+def _as_key(ds: DataSource, name: str, value: int) -> str:
+    """``name=value`` for a setting the pool does not write yet, in the syntax of the file that declares it."""
+    path = ds.anchor.path.lower()
+    if path.endswith(".xml"):
+        return f'<property name="{name}" value="{value}"/>'
+    keyish = ds.label.replace(".", "").replace("-", "").replace("_", "").isalnum()
+    if path.endswith((".yml", ".yaml")) and keyish:
+        return f"`{_dashed(name)}: {value}` under {ds.label}"
+    if path.endswith(".properties") and keyish:
+        return f"{ds.label}.{_dashed(name)}={value}"
+    return f"{name}={value}"
+
+
 def _is_forever(wk: WaitKey, ms: int) -> bool:
     return ms <= 0 if wk.forever_if == "le0" else ms == 0
 
@@ -98,32 +112,48 @@ def unbounded_pool_wait(model: ModuleModel, options: dict[str, Any]) -> Iterator
                 continue
             flat = _flat_wait(model, ds, wk)
             unset = f"{wk.display} is not set{_profile_note(model)}"
-            fix = f"Set {wk.display} in milliseconds below the caller's timeout, e.g. {wk.display}=1500."
+            fix = f"set {wk.display} in milliseconds below the caller's timeout, e.g. {_as_key(ds, wk.display, 1500)}"
             related: tuple[Related, ...] = ()
+            notes: tuple[str, ...] = ()
             if flat is not None:
                 d, binds = flat
                 written = f"`{d.key}` ({d.key_span.path}:{d.key_span.line})"
-                unset = (f"{wk.display} is not set where the pool reads it{_profile_note(model)}: {written} "
-                         + ("binds to nothing (CF004)" if binds == "never" else
-                            "binds only on Spring Boot 1.3 and earlier (the module's Boot version is unknown)"))
-                fix = (f"Move it to {ds.label}.{_dashed(wk.display)}, in milliseconds below the caller's timeout "
-                       "(e.g. 1500).")
+                unset = f"{wk.display} is not set where the pool reads it{_profile_note(model)}"
+                notes = (f"{written} " + ("binds to nothing (CF004)" if binds == "never" else
+                                           "binds only on Spring Boot 1.3 and earlier (the module's Boot version is "
+                                           "unknown)"),)
+                fix = (f"move it to {ds.label}.{_dashed(wk.display)}, in milliseconds below the caller's timeout "
+                       "(e.g. 1500)")
                 related = (Related(d.key_span, f"{d.key}: not read by {ds.label}"),)
             yield finding("DS001", ds.anchor,
-                          f"{pool} pool {ds.label} never stops waiting for a free connection: {unset}, and {pool}'s "
-                          f"default ({wk.default_ms}) waits forever. When the pool is exhausted or the database "
-                          f"stalls, every request thread parks until the service itself is exhausted. {fix}",
-                          f"{ds.key}/{wk.display}", related)
+                          _forever(pool, ds.label, f"{wk.display} is not set"),
+                          f"{ds.key}/{wk.display}", related,
+                          why=f"{pool} pool {ds.label} never stops waiting for a free connection: {unset}, and "
+                              f"{pool}'s default ({wk.default_ms}) waits forever. When the pool is "
+                              "exhausted or the database stalls, every request thread parks until the service itself "
+                              "is exhausted.",
+                          help=fix, notes=notes)
             continue
         ms = s.int_value()
         if ms is not None and _is_forever(wk, ms):
             zero = " (0 does not mean 'do not wait')" if ms == 0 else ""
             yield finding("DS001", s,
-                          f"{pool} pool {ds.label} never stops waiting for a free connection: {show(s, 'ms')}"
-                          f"{zero} waits forever. When the pool is exhausted or the database stalls, every request "
-                          f"thread parks until the service itself is exhausted. Set {wk.display} to a positive "
-                          "number of milliseconds below the caller's timeout, e.g. 1500.",
-                          f"{ds.key}/{wk.display}")
+                          _forever(pool, ds.label, f"{wk.display}={ms}"),
+                          f"{ds.key}/{wk.display}",
+                          why=f"{pool} pool {ds.label} never stops waiting for a free connection: "
+                              f"{show(s, 'ms', chain=False)}{zero} waits forever. When the pool is exhausted or the "
+                              "database stalls, every request thread parks until the service itself is exhausted.",
+                          help=f"set {wk.display} to a positive number of milliseconds below the caller's timeout, "
+                               f"e.g. {_as_written(s, 1500)}")
+
+
+_CONSTRUCTED = re.compile(r"^new \w+\(\.\.\.\) ")
+
+
+def _forever(pool: str, label: str, what: str) -> str:
+    label = _CONSTRUCTED.sub("", label)  # "Druid pool 'dataSource'": the pool type is said already
+    rest = f"{pool} pool `` waits forever for a connection: {what}"
+    return f"{pool} pool {name(label, max(24, 100 - len(rest)))} waits forever for a connection: {what}"
 
 
 def _dashed(name: str) -> str:
@@ -213,15 +243,18 @@ def pool_wait_exceeds_rpc_timeout(model: ModuleModel, options: dict[str, Any]) -
         if worst < timeout_ms:
             continue
         safe = max(100, timeout_ms // (2 * attempts) // 100 * 100 or timeout_ms // (2 * attempts))
-        times = f" × {attempts} attempts ({why}) = {worst} ms worst case" if attempts > 1 else ""
+        times = f" × {attempts} attempts = {worst} ms worst case" if attempts > 1 else ""
         yield finding("DS002", s,
-                      f"Waiting for a pooled connection can outlast the request: {show(s, 'ms')}{times}, which is "
-                      f"≥ {timeout_text}. The caller gives up while this provider thread stays blocked on the "
-                      "pool, the Dubbo pool fills with such threads and the provider reports 'Thread pool is "
-                      f"EXHAUSTED'. Keep the worst-case wait well below the timeout, e.g. {_as_written(s, safe)}"
-                      + (f" ({attempts} × {safe} = {attempts * safe} ms)" if attempts > 1 else "") + ".",
+                      f"Pool wait can outlast the Dubbo timeout: {wk.display}={ms} ms"
+                      + (f" (×{attempts})" if attempts > 1 else "") + f" ≥ {timeout_ms} ms",
                       f"{ds.key}/{wk.display}",
-                      (Related(timeout_span, timeout_text[0].upper() + timeout_text[1:]),))
+                      (Related(timeout_span, timeout_text[0].upper() + timeout_text[1:]),),
+                      why=f"{show(s, 'ms', chain=False)}{times} on {ds.label} is ≥ {timeout_text}. The caller gives "
+                          "up while this provider thread stays blocked on the pool, the Dubbo pool fills with such "
+                          "threads and the provider reports 'Thread pool is EXHAUSTED'.",
+                      help=f"keep the worst-case wait well below the timeout, e.g. {_as_written(s, safe)}"
+                           + (f" ({attempts} × {safe} = {attempts * safe} ms)" if attempts > 1 else ""),
+                      notes=(why,) if attempts > 1 else ())
 
 
 # ---- DS003: what Druid itself rejects or warns about at init (druid.md §6) ---------------------------
@@ -274,11 +307,14 @@ def pool_startup_misconfig(model: ModuleModel, options: dict[str, Any]) -> Itera
                 where = max_s if max_s is not None and max_s.span is not None else min_s
                 assert where is not None
                 yield finding("DS003", where,
-                              f"Druid refuses to start {lbl}: maxEvictableIdleTimeMillis = {mx} ms is below "
-                              f"minEvictableIdleTimeMillis = {mn} ms (\"maxEvictableIdleTimeMillis must be grater "
-                              "than minEvictableIdleTimeMillis\" at init). Make the max at least the min (defaults: "
-                              "min 1800000, max 25200000).",
-                              f"{ds.key}/maxEvictableIdleTimeMillis")
+                              f"Druid refuses to start {name(lbl, 40)}: maxEvictableIdleTimeMillis={mx} is below "
+                              "the min",
+                              f"{ds.key}/maxEvictableIdleTimeMillis",
+                              why=f"maxEvictableIdleTimeMillis = {mx} ms is below minEvictableIdleTimeMillis = {mn} "
+                                  "ms: "
+                                  "Druid fails at init with \"maxEvictableIdleTimeMillis must be grater than "
+                                  "minEvictableIdleTimeMillis\".",
+                              help="make the max at least the min (defaults: min 1800000, max 25200000)")
         keep = _true(ds, "keepalive")
         if keep is not None and (v is None or v >= (1, 2, 6)):
             between_s, between = _int(ds, "keepalivebetweentimemillis")
@@ -288,69 +324,83 @@ def pool_startup_misconfig(model: ModuleModel, options: dict[str, Any]) -> Itera
             if between <= evict:
                 where = evict_s if evict_s is not None and evict_s.span is not None else (between_s or keep)
                 yield finding("DS003", where,
-                              f"Druid refuses to start {lbl}: keepAlive=true needs keepAliveBetweenTimeMillis "
-                              f"({between} ms) > timeBetweenEvictionRunsMillis ({evict} ms) (\"keepAliveBetweenTime"
-                              "Millis must be greater than timeBetweenEvictionRunsMillis\" at init, Druid ≥ 1.2.6). "
-                              f"Set keepAliveBetweenTimeMillis above {evict}, e.g. {max(120_000, evict * 2)}.",
-                              f"{ds.key}/keepAliveBetweenTimeMillis")
+                              f"Druid refuses to start {name(lbl, 32)}: keepAliveBetweenTimeMillis={between}, not "
+                              f"above {evict}",
+                              f"{ds.key}/keepAliveBetweenTimeMillis",
+                              why=f"keepAlive=true needs keepAliveBetweenTimeMillis ({between} ms) > "
+                                  f"timeBetweenEvictionRunsMillis ({evict} ms): Druid fails at init with "
+                                  "\"keepAliveBetweenTimeMillis must be greater than timeBetweenEvictionRunsMillis\".",
+                              help=f"set keepAliveBetweenTimeMillis above {evict}, e.g. {max(120_000, evict * 2)}",
+                              notes=("Druid checks this from 1.2.6",))
         active_s, active = _int(ds, "maxactive")
         active_v = active if active is not None else 8
         if active_s is not None and active == 0:
-            yield finding("DS003", active_s,
-                          f"Druid refuses {lbl}: {show(active_s)} (\"maxActive can't not set zero\"). Set the pool "
-                          "size, e.g. maxActive=20.", f"{ds.key}/maxActive")
-        for name, disp in (("initialsize", "initialSize"), ("minidle", "minIdle")):
-            s, val = _int(ds, name)
-            illegal = "initialSize" if name == "initialsize" else "maxActive"
+            yield finding("DS003", active_s, f"Druid refuses to start {name(lbl, 48)}: maxActive=0",
+                          f"{ds.key}/maxActive",
+                          why=f"{show(active_s, chain=False)}: Druid fails at init with \"maxActive can't not set "
+                              "zero\".",
+                          help="set the pool size, e.g. maxActive=20")
+        for prop, disp in (("initialsize", "initialSize"), ("minidle", "minIdle")):
+            s, val = _int(ds, prop)
+            illegal = "initialSize" if prop == "initialsize" else "maxActive"
             if s is not None and val is not None and active_v > 0 and val > active_v:
                 yield finding("DS003", s,
-                              f"Druid refuses to start {lbl}: {show(s)} is above maxActive = {active_v}"
-                              f"{'' if active_s is not None else ' (the default)'} (\"illegal {illegal}\" at init). "
-                              f"Raise maxActive or lower {disp}.", f"{ds.key}/{disp}")
+                              f"Druid refuses to start {name(lbl, 40)}: {disp}={val} is above maxActive={active_v}",
+                              f"{ds.key}/{disp}",
+                              why=f"{show(s, chain=False)} is above maxActive = {active_v}"
+                                  f"{'' if active_s is not None else ' (the default)'}: Druid fails at init with "
+                                  f"\"illegal {illegal}\".",
+                              help=f"raise maxActive or lower {disp}")
         idle = ds.get("maxidle")
         if idle is not None and idle.span is not None:
-            yield finding("DS003", idle,
-                          f"{show(idle)} on Druid pool {lbl} does nothing: Druid logs ERROR \"maxIdle is deprecated\" "
-                          "and sizes the pool with maxActive/minIdle. Remove it (use minIdle).",
-                          f"{ds.key}/maxIdle")
+            yield finding("DS003", idle, f"maxIdle does nothing on Druid pool {name(lbl, 56)}",
+                          f"{ds.key}/maxIdle",
+                          why=f"{show(idle, chain=False)}: Druid logs ERROR \"maxIdle is deprecated\" and sizes the "
+                              "pool with maxActive/minIdle.",
+                          help="remove it (use minIdle)")
         ra = _true(ds, "removeabandoned")
         if ra is not None:
             secs, judged = _abandoned_timeout(ds)
             if secs is not None and secs >= 3600:
-                yield finding("DS003", ra,
-                              f"removeAbandoned=true on {lbl} with {judged}: connections held longer than that are "
-                              "force-closed even while still in use, and Druid warns \"removeAbandoned is true, not "
-                              "use in production\". The timeout is already an hour or more, as Druid's maintainers "
-                              "advise for leak hunting; turn it off once the leak is found.",
-                              f"{ds.key}/removeAbandoned", severity=Severity.NOTE)
+                yield finding("DS003", ra, f"removeAbandoned=true on {name(lbl, 48)} force-closes busy connections",
+                              f"{ds.key}/removeAbandoned", severity=Severity.NOTE,
+                              why=f"With {judged}, connections held longer than that are force-closed even while "
+                                  "still in use, and Druid warns \"removeAbandoned is true, not use in production\".",
+                              help="turn it off once the leak is found",
+                              notes=("the timeout is already an hour or more, as Druid's maintainers advise for leak "
+                                     "hunting",))
             else:
-                yield finding("DS003", ra,
-                              f"removeAbandoned=true on {lbl} with {judged}: connections held longer than that are "
-                              "force-closed even while still in use (long transactions, batch jobs); Druid warns "
-                              "\"removeAbandoned is true, not use in production\". Use it only to debug leaks, and "
-                              "then with removeAbandonedTimeout of at least 3600 (seconds).",
-                              f"{ds.key}/removeAbandoned")
+                yield finding("DS003", ra, f"removeAbandoned=true on {name(lbl, 48)} force-closes busy connections",
+                              f"{ds.key}/removeAbandoned",
+                              why=f"With {judged}, connections held longer than that are force-closed even while "
+                                  "still in use (long transactions, batch jobs); Druid warns \"removeAbandoned is "
+                                  "true, not use in production\".",
+                              help="use it only to debug leaks, and then with removeAbandonedTimeout of at least 3600 "
+                                   "(seconds)")
         bre = _true(ds, "breakafteracquirefailure")
         if bre is not None:
-            yield finding("DS003", bre,
-                          f"breakAfterAcquireFailure=true on {lbl}: after one burst of failed connection attempts "
-                          "(a database restart, a network blip) the creator thread exits for good and the pool "
-                          "never recovers until the service restarts. Remove it.",
-                          f"{ds.key}/breakAfterAcquireFailure")
+            yield finding("DS003", bre, f"breakAfterAcquireFailure=true: pool {name(lbl, 48)} never recovers",
+                          f"{ds.key}/breakAfterAcquireFailure",
+                          why="After one burst of failed connection attempts (a database restart, a network blip) the "
+                              "creator thread exits for good and the pool never recovers until the service restarts.",
+                          help="remove it")
         vq = ds.get("validationquery")
         db = _db(ds)
         if vq is not None and vq.value and db in ("oracle", "db2"):
             q = vq.value.strip().rstrip(";").lower()
             if q.startswith("select") and " from " not in f" {q} ":
                 fix = "SELECT 1 FROM DUAL" if db == "oracle" else "SELECT 1 FROM SYSIBM.SYSDUMMY1"
-                yield finding("DS003", vq,
-                              f"{show(vq)} is not valid SQL on {db.upper()} (a SELECT without FROM): Druid validates "
-                              "every new physical connection with it, so every connection creation fails and the "
-                              f"pool stays empty (ORA-00923 on Oracle). Write validationQuery={fix}.",
-                              f"{ds.key}/validationQuery")
+                yield finding("DS003", vq, f"validationQuery is not valid SQL on {db.upper()}: SELECT without FROM",
+                              f"{ds.key}/validationQuery",
+                              why=f"{show(vq, chain=False)}: Druid validates every new physical connection with it, "
+                                  "so every connection creation fails and the pool stays empty (ORA-00923 on Oracle).",
+                              help=f"write validationQuery={fix}")
         tbe_s, tbe = _int(ds, "timebetweenevictionrunsmillis")
         if tbe_s is not None and tbe is not None and tbe <= 0 and (v is None or v >= (1, 2, 22)):
             yield finding("DS003", tbe_s,
-                          f"{show(tbe_s, 'ms')} on {lbl}: Druid ≥ 1.2.22 throws \"timeBetweenEvictionRunsMillis "
-                          "must > 0\" (older versions silently fall back). Leave it unset (60000) or set a positive "
-                          "value.", f"{ds.key}/timeBetweenEvictionRunsMillis")
+                          f"Druid refuses to start {name(lbl, 40)}: timeBetweenEvictionRunsMillis={tbe}",
+                          f"{ds.key}/timeBetweenEvictionRunsMillis",
+                          why=f"{show(tbe_s, 'ms', chain=False)}: Druid ≥ 1.2.22 throws "
+                              "\"timeBetweenEvictionRunsMillis must > 0\".",
+                          help="leave it unset (60000) or set a positive value",
+                          notes=("older versions silently fall back",))

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from cfglint.checks import INT_MAX, UNBOUNDED_THREADS, finding, show
+from cfglint.checks import INT_MAX, UNBOUNDED_THREADS, finding, name, short, show, value
 from cfglint.findings import Finding, Severity
 from cfglint.model.module import ModuleModel
 from cfglint.model.threads import ThreadPool
@@ -31,6 +31,11 @@ def spell(at: Setting | None, pool: ThreadPool, key: str, value: str) -> str:
     if path.endswith((".yml", ".yaml")):
         return f"`{key}: {value}` under {prefix}"
     return f"{prefix}.{key}={value}"
+
+
+def _leaf(key: str) -> str:
+    """The last segment of a key, for a headline that already names its prefix."""
+    return key.rsplit(".", 1)[-1]
 
 
 def _huge(s: Setting | None) -> bool:
@@ -83,21 +88,24 @@ def _dubbo(pool: ThreadPool, s: dict[str, Setting]) -> Iterator[Finding]:
     if _huge(threads):
         assert threads is not None
         yield finding("TP001", threads,
-                      f"Dubbo thread pool of {pool.label} is effectively unbounded: {show(threads)} threads at most. "
-                      "Under sustained load it creates threads until the host runs out of memory "
-                      "(\"unable to create new native thread\"). Set threads to what the host can run, "
-                      f"e.g. {spell(threads, pool, 'threads', '200')} (Dubbo's fixed default).",
-                      f"{pool.key}/threads")
+                      f"Dubbo pool {name(pool.label)} is effectively unbounded: "
+                      f"threads={short(threads.value or '', 20)}",
+                      f"{pool.key}/threads",
+                      why=f"{show(threads, chain=False)} threads at most: under sustained load the pool creates "
+                          "threads until the host runs out of memory (\"unable to create new native thread\").",
+                      help=f"set threads to what the host can run, e.g. {spell(threads, pool, 'threads', '200')} "
+                           "(Dubbo's fixed default)")
         return
     if kind in UNBOUNDED_DUBBO_POOLS and (threads is None or threads.value in (None, "")):
         assert tp is not None
         yield finding("TP001", tp,
-                      f"Dubbo thread pool of {pool.label} is unbounded: threadpool {kind} with no threads "
-                      f"means a maximum of {INT_MAX} threads (Integer.MAX_VALUE). "
-                      "A burst creates threads until the host runs out of memory, and 'Thread pool is "
-                      f"EXHAUSTED' never fires. Add {spell(tp, pool, 'threads', '200')} (or a measured maximum) "
-                      f"next to it, or use {spell(tp, pool, 'threadpool', 'fixed')}.",
-                      f"{pool.key}/threadpool")
+                      f"Dubbo pool {name(pool.label)} is unbounded: threadpool={kind} with no threads",
+                      f"{pool.key}/threadpool",
+                      why=f"threadpool {kind} with no threads means a maximum of {INT_MAX} threads "
+                          "(Integer.MAX_VALUE): a burst creates threads until the host runs out of memory, and "
+                          "'Thread pool is EXHAUSTED' never fires.",
+                      help=f"add {spell(tp, pool, 'threads', '200')} (or a measured maximum) next to it, or use "
+                           f"{spell(tp, pool, 'threadpool', 'fixed')}")
 
 
 def _spring(pool: ThreadPool, max_key: str, queue_key: str, max_name: str, queue_name: str) -> Iterator[Finding]:
@@ -106,20 +114,22 @@ def _spring(pool: ThreadPool, max_key: str, queue_key: str, max_name: str, queue
     if _huge(mx):
         assert mx is not None
         yield finding("TP001", mx,
-                      f"{pool.label} allows an effectively unbounded number of threads: {show(mx)}. Once "
-                      "the queue is full every new task starts a thread, until the host runs out of memory. "
-                      f"Set {max_name} to a measured maximum (e.g. 50) and a bounded {queue_name}.",
-                      f"{pool.key}/{max_name}")
+                      f"{name(pool.label)} is effectively unbounded: {value(mx)}",
+                      f"{pool.key}/{max_name}",
+                      why=f"{pool.label} allows {show(mx, chain=False)} threads: once the queue is full every new "
+                          "task starts a thread, until the host runs out of memory.",
+                      help=f"set {max_name} to a measured maximum (e.g. 50) and a bounded {queue_name}")
         return
     qv = queue.int_value() if queue is not None else None
     if mx is None and queue is not None and qv is not None and qv < UNBOUNDED_THREADS:
         what = "0 (a SynchronousQueue: every task needs a thread)" if qv <= 0 else f"{qv}"
         yield finding("TP001", queue,
-                      f"{pool.label} has a bounded queue ({queue_name} = {what}) but no "
-                      f"{max_name}, which defaults to {INT_MAX} (Integer.MAX_VALUE): when the queue is full, "
-                      f"threads are created without limit until the host runs out of memory. Set {max_name} "
-                      "(e.g. 50).",
-                      f"{pool.key}/{max_name}")
+                      f"{name(pool.label)} has no maximum pool size: {_leaf(max_name)} is not set",
+                      f"{pool.key}/{max_name}",
+                      why=f"{pool.label} has a bounded queue ({queue_name} = {what}) but no {max_name}, which "
+                          f"defaults to {INT_MAX} (Integer.MAX_VALUE): when the queue is full, threads are created "
+                          "without limit until the host runs out of memory.",
+                      help=f"set {max_name} (e.g. 50)")
 
 
 def _task(pool: ThreadPool) -> Iterator[Finding]:
@@ -129,17 +139,20 @@ def _task(pool: ThreadPool) -> Iterator[Finding]:
         upper = size.value.split("-", 1)[-1].strip()
         if upper.isdigit() and int(upper) >= UNBOUNDED_THREADS:
             yield finding("TP001", size,
-                          f"{pool.label} allows an effectively unbounded number of threads: "
-                          f"{show(size)}. Once the queue is full every task starts a thread until the host runs "
-                          "out of memory. Write pool-size=\"8-50\" (core-max) with a bounded queue-capacity.",
-                          f"{pool.key}/pool-size")
+                          f"{name(pool.label)} is effectively unbounded: {value(size)}",
+                          f"{pool.key}/pool-size",
+                          why=f"{show(size, chain=False)}: once the queue is full every task starts a thread until "
+                              "the host runs out of memory.",
+                          help="write pool-size=\"8-50\" (core-max) with a bounded queue-capacity")
         return
     if queue is not None and (queue.int_value() or 0) < UNBOUNDED_THREADS:
         yield finding("TP001", queue,
-                      f"{pool.label} sets {show(queue)} but no pool-size, so the maximum is "
-                      f"{INT_MAX} threads (Integer.MAX_VALUE): when the queue is full, threads are created "
-                      "without limit. Add pool-size=\"8-50\".",
-                      f"{pool.key}/pool-size")
+                      f"{name(pool.label)} has no maximum pool size: pool-size is not set",
+                      f"{pool.key}/pool-size",
+                      why=f"{pool.label} sets {show(queue, chain=False)} but no pool-size, so the maximum is "
+                          f"{INT_MAX} threads (Integer.MAX_VALUE): when the queue is full, threads are created "
+                          "without limit.",
+                      help="add pool-size=\"8-50\"")
 
 
 def _java(pool: ThreadPool) -> Iterator[Finding]:
@@ -154,18 +167,19 @@ def _java(pool: ThreadPool) -> Iterator[Finding]:
         return  # behind an unbounded queue the maximum is never reached (TP003); an unknown queue is not judged
     assert queue is not None
     if (mx.raw or "").startswith("newCachedThreadPool"):
-        what = ("Executors.newCachedThreadPool() has no thread limit: maximumPoolSize = Integer.MAX_VALUE with a "
-                "SynchronousQueue, so every task that finds the other threads busy starts a new thread")
+        head = "Executors.newCachedThreadPool() has no thread limit"
+        what = ("maximumPoolSize = Integer.MAX_VALUE with a SynchronousQueue, so every task that finds the other "
+                "threads busy starts a new thread")
     else:
+        head = f"{name(pool.label)} is effectively unbounded: {value(mx)}"
         qtext = "a SynchronousQueue, so every task that finds the threads busy starts one" if qv <= 0 else \
             f"a queue of {qv}, so once it is full every new task starts one"
-        what = f"{pool.label} allows an effectively unbounded number of threads: {show(mx)} with {qtext}"
-    yield finding("TP001", mx,
-                  f"{what}. Under sustained load or a slow downstream it creates threads until the host runs out of "
-                  "memory (\"unable to create new native thread\") and never rejects work. Build it with a measured "
-                  "maximum and a bounded queue, e.g. new ThreadPoolExecutor(8, 50, 60, TimeUnit.SECONDS, "
-                  "new ArrayBlockingQueue<>(100), new ThreadPoolExecutor.CallerRunsPolicy()).",
-                  f"{pool.key}/maximumPoolSize")
+        what = f"{pool.label} allows {show(mx, chain=False)} threads with {qtext}"
+    yield finding("TP001", mx, head, f"{pool.key}/maximumPoolSize",
+                  why=f"{what}. Under sustained load or a slow downstream it creates threads until the host runs out "
+                      "of memory (\"unable to create new native thread\") and never rejects work.",
+                  help="build it with a measured maximum and a bounded queue, e.g. new ThreadPoolExecutor(8, 50, 60, "
+                       "TimeUnit.SECONDS, new ArrayBlockingQueue<>(100), new ThreadPoolExecutor.CallerRunsPolicy())")
 
 
 # ---- shared helpers for TP002-TP004 ----------------------------------------------------------------------
@@ -301,7 +315,7 @@ def spring_pools(model: ModuleModel) -> Iterator[SpringPool]:
                 _int(pool.get("maxpoolsize"), INT_MAX), pool.get("maxpoolsize"),
                 _int(pool.get("queuecapacity"), INT_MAX), pool.get("queuecapacity"),
                 _bool(pool.get("allowcorethreadtimeout"), False), keep, _int(keep, 60),
-                show(keep, "s") if keep is not None else "",
+                show(keep, "s", chain=False) if keep is not None else "",
                 {"core": "corePoolSize", "max": "maxPoolSize", "queue": "queueCapacity", "keep": "keepAliveSeconds"})
         elif pool.kind == "boot-task-execution":
             keep = pool.get("keepalive")
@@ -312,8 +326,7 @@ def spring_pools(model: ModuleModel) -> Iterator[SpringPool]:
                 secs = None if ns is None else ns // 10**9  # Duration.getSeconds(): floor to whole seconds
                 bare = bool(re.fullmatch(r"\s*[+-]?\d+\s*", keep.value or ""))
                 unit = f"a bare number is milliseconds: {secs} s" if bare else f"{secs} s"
-                chain = f"; {'; '.join(keep.chain)}" if keep.chain else ""
-                keep_text = f"{keep.name} = {keep.value} ({unit}{chain})"
+                keep_text = f"{keep.name} = {keep.value} ({unit})"
             p = "spring.task.execution.pool."
             yield SpringPool(
                 pool, "Spring Boot's task executor (spring.task.execution.pool)", bool(pool.settings),
@@ -348,8 +361,7 @@ def _java_pool(pool: ThreadPool) -> SpringPool:
     keep = pool.get("keepalive")
     keep_text = ""
     if keep is not None and kv is not None and secs is not None:
-        chain = f"; {'; '.join(keep.chain)}" if keep.chain else ""
-        keep_text = f"keepAliveTime = {kv} {unit} ({secs:g} s{chain})"
+        keep_text = f"keepAliveTime = {kv} {unit} ({secs:g} s)"
     core, mx, queue = pool.get("corepoolsize"), pool.get("maxpoolsize"), pool.get("queuecapacity")
     scheduled = pool.get("scheduled") is not None  # a delay queue by design: only its core size is judged
     return SpringPool(
@@ -384,7 +396,8 @@ def _task_pool(pool: ThreadPool) -> SpringPool:
             core = mx = None
     return SpringPool(
         pool, pool.label, bool(pool.settings), core, size, mx, size,
-        _int(queue, INT_MAX), queue, allow, keep, _int(keep, 60), show(keep, "s") if keep is not None else "",
+        _int(queue, INT_MAX), queue, allow, keep, _int(keep, 60),
+        show(keep, "s", chain=False) if keep is not None else "",
         {"core": "pool-size", "max": "pool-size", "queue": "queue-capacity", "keep": "keep-alive"}, error)
 
 
@@ -417,24 +430,22 @@ def oversized_thread_pool(model: ModuleModel, options: dict[str, Any]) -> Iterat
         seen.add(threads.span)
         side = "consumer" if pool.kind == "dubbo-consumer" else "server"
         n = threads.int_value() or 0
+        head = f"Dubbo {side} pool {name(pool.label)} allows {n} threads (max-threads is {limit})"
+        policy = f"if {n} is deliberate, raise max-threads for TP002"
         if _slightly(n, limit):
-            yield finding("TP002", threads,
-                          f"Dubbo {side} pool of {pool.label} allows {n} threads ({show(threads)}"
-                          f"{_inherited(pool, threads)}), a little above max-threads = {limit}"
-                          f"{_fixed_note(kind)}. Check it against measured concurrency (Dubbo's default is 200); if "
-                          f"{n} is deliberate, raise max-threads for TP002.",
-                          f"{pool.key}/threads", severity=Severity.NOTE)
+            yield finding("TP002", threads, head, f"{pool.key}/threads", severity=Severity.NOTE,
+                          why=f"{show(threads, chain=False)}{_inherited(pool, threads)} is a little above "
+                              f"max-threads = {limit}{_fixed_note(kind)}.",
+                          help="check it against measured concurrency (Dubbo's default is 200)", notes=(policy,))
             continue
-        yield finding("TP002", threads,
-                      f"Dubbo {side} pool of {pool.label} allows {n} threads ({show(threads)}"
-                      f"{_inherited(pool, threads)}), {n / limit:.0f}× max-threads = {limit}. Each platform "
-                      "thread reserves a stack (-Xss, 1 MB by default) and native memory; when a dependency slows "
-                      "down, that many requests pile up in one JVM instead of being rejected ('Thread pool is "
-                      "EXHAUSTED') and retried on another provider. The first outage cfglint was written for was a "
-                      "Dubbo pool that grew until the host ran out of memory. Size threads from measured concurrency "
-                      f"(Dubbo's default is 200) and scale out; if {threads.value} is deliberate, raise max-threads "
-                      "for TP002.",
-                      f"{pool.key}/threads")
+        yield finding("TP002", threads, head, f"{pool.key}/threads",
+                      why=f"{show(threads, chain=False)}{_inherited(pool, threads)} is {n / limit:.0f}× max-threads = "
+                          f"{limit}. Each platform thread reserves a stack (-Xss, 1 MB by default) and native memory; "
+                          "when a dependency slows down, that many requests pile up in one JVM instead of being "
+                          "rejected ('Thread pool is EXHAUSTED') and retried on another provider.",
+                      help="size threads from measured concurrency (Dubbo's default is 200) and scale out",
+                      notes=("the first outage cfglint was written for was a Dubbo pool that grew until the host ran "
+                             "out of memory", f"if {threads.value} is deliberate, raise max-threads for TP002"))
     for sp in spring_pools(model):
         if sp.max_s is not None and over(sp.max):
             s, n = sp.max_s, sp.max
@@ -445,25 +456,25 @@ def oversized_thread_pool(model: ModuleModel, options: dict[str, Any]) -> Iterat
         if s.span in seen:
             continue
         seen.add(s.span)
+        head = f"{name(sp.what)} allows {n} threads (max-threads is {limit})"
+        policy = f"if {n} is deliberate, raise max-threads for TP002"
         if _slightly(n, limit):
-            yield finding("TP002", s,
-                          f"{sp.what} allows {n} threads ({show(s)}), a little above max-threads = {limit}. Check "
-                          f"{sp.names['max']} against measured concurrency; if {n} is deliberate, raise max-threads "
-                          "for TP002.",
-                          f"{sp.pool.key}/{s.name}", severity=Severity.NOTE)
+            yield finding("TP002", s, head, f"{sp.pool.key}/{s.name}", severity=Severity.NOTE,
+                          why=f"{show(s, chain=False)} is a little above max-threads = {limit}.",
+                          help=f"check {sp.names['max']} against measured concurrency", notes=(policy,))
             continue
         reach = ""
         if sp.queue_unbounded and s is sp.max_s and sp.core != sp.max and sp.pool.kind != "task-executor":
-            reach = (f" With no bounded {sp.names['queue']} the pool stays at its core size today, so this "
-                     "maximum takes effect as soon as someone adds a queue bound (see TP003).")
-        yield finding("TP002", s,
-                      f"{sp.what} allows {n} threads ({show(s)}), {n / limit:.0f}× max-threads = {limit}.{reach} "
-                      "Each platform thread reserves a stack (-Xss, 1 MB by default) and native memory; when the "
-                      "work behind the pool slows down they all fill up at once, which is how a pool takes a host's "
-                      f"memory (the first outage cfglint was written for). Size {sp.names['max']} from measured "
-                      f"concurrency, with a bounded {sp.names['queue']} and a rejection policy; if {n} is "
-                      "deliberate, raise max-threads for TP002.",
-                      f"{sp.pool.key}/{s.name}")
+            reach = (f"with no bounded {sp.names['queue']} the pool stays at its core size today, so this "
+                     "maximum takes effect as soon as someone adds a queue bound (see TP003)")
+        yield finding("TP002", s, head, f"{sp.pool.key}/{s.name}",
+                      why=f"{show(s, chain=False)} is {n / limit:.0f}× max-threads = {limit}. Each platform thread "
+                          "reserves a stack (-Xss, 1 MB by default) and native memory; when the work behind the pool "
+                          "slows down they all fill up at once, which is how a pool takes a host's memory (the first "
+                          "outage cfglint was written for).",
+                      help=f"size {sp.names['max']} from measured concurrency, with a bounded {sp.names['queue']} and "
+                           "a rejection policy",
+                      notes=(reach, policy))
 
 
 # ---- TP003 -----------------------------------------------------------------------------------------------
@@ -499,29 +510,33 @@ def unbounded_task_queue(model: ModuleModel, options: dict[str, Any]) -> Iterato
                       "adds threads beyond its core size only when the queue refuses a task, so this server runs "
                       "requests one at a time. ")
         yield finding("TP003", queues,
-                      f"Dubbo thread pool of {pool.label} has an unbounded work queue: {show(queues)}"
-                      f"{_inherited(pool, queues)} with threadpool={kind}; {what}. Requests then wait in the queue "
-                      "instead of being rejected: 'Thread pool is EXHAUSTED' never fires, consumers time out and "
-                      "fail over while this provider still executes their stale requests, and the backlog grows "
-                      f"until the heap is gone (OutOfMemoryError). {single}Remove queues (Dubbo's default 0 rejects "
-                      "when every thread is busy, so the consumer retries another provider, as the Dubbo docs "
-                      f"advise) or bound it, e.g. {spell(queues, pool, 'queues', '100')}.",
-                      f"{pool.key}/queues")
+                      f"Dubbo pool {name(pool.label)} has an unbounded work queue: queues={qv}",
+                      f"{pool.key}/queues",
+                      why=f"{show(queues, chain=False)}{_inherited(pool, queues)} with threadpool={kind}; {what}. "
+                          "Requests then wait in the queue instead of being rejected: 'Thread pool is EXHAUSTED' never "
+                          "fires, consumers time out and fail over while this provider still executes their stale "
+                          f"requests, and the backlog grows until the heap is gone (OutOfMemoryError). {single}",
+                      help="remove queues (Dubbo's default 0 rejects when every thread is busy, so the consumer "
+                           "retries another provider, as the Dubbo docs advise) or bound it, e.g. "
+                           f"{spell(queues, pool, 'queues', '100')}")
     for sp in spring_pools(model):
         if not sp.configured or sp.startup_error or not sp.queue_unbounded:
             continue
         where = sp.queue_s if sp.queue_s is not None else sp.pool.anchor
-        fix = (f"Set {sp.names['queue']} to the backlog callers can afford to wait for (e.g. 100), with a "
-               f"bounded {sp.names['max']} and a rejection policy such as CallerRuns.")
+        fix = (f"set {sp.names['queue']} to the backlog callers can afford to wait for (e.g. 100), with a "
+               f"bounded {sp.names['max']} and a rejection policy such as CallerRuns")
         if sp.pool.kind == "java-executor" and sp.queue_s is not None:
-            chain = f"; {'; '.join(sp.queue_s.chain)}" if sp.queue_s.chain else ""
-            qtext = f"the work queue ({sp.queue_s.raw}{chain}) has no bound"
-            fix = ("Give it a bounded queue sized to the backlog callers can afford to wait for, e.g. "
+            raw = " ".join((sp.queue_s.raw or "").split())
+            head = f"{name(sp.what)} has an unbounded work queue" + (f": {raw}" if len(raw) <= 32 else "")
+            qtext = f"the work queue ({sp.queue_s.raw}) has no bound"
+            fix = ("give it a bounded queue sized to the backlog callers can afford to wait for, e.g. "
                    "new ThreadPoolExecutor(core, max, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(100), "
-                   "new ThreadPoolExecutor.CallerRunsPolicy()).")
+                   "new ThreadPoolExecutor.CallerRunsPolicy())")
         elif sp.queue_s is not None:
-            qtext = f"{show(sp.queue_s)} is effectively unbounded"
+            head = f"{name(sp.what)} has an unbounded work queue: {value(sp.queue_s)}"
+            qtext = f"{show(sp.queue_s, chain=False)} is effectively unbounded"
         else:
+            head = f"{name(sp.what)} has an unbounded work queue: {_leaf(sp.names['queue'])} is not set"
             qtext = (f"{sp.names['queue']} is not set, so the work queue is an unbounded LinkedBlockingQueue "
                      f"(the default capacity is {INT_MAX}, Integer.MAX_VALUE)")
         size = ""
@@ -532,11 +547,11 @@ def unbounded_task_queue(model: ModuleModel, options: dict[str, Any]) -> Iterato
                 size += (f" and {show(sp.max_s)} is never reached: a ThreadPoolExecutor adds threads beyond its "
                          "core size only when the queue refuses a task")
             size += "."
-        yield finding("TP003", where,
-                      f"{sp.what}: {qtext}.{size} Every task that finds the threads busy waits in memory instead of "
-                      "being rejected, so a slow downstream turns into a backlog that grows until the heap is gone "
-                      f"(OutOfMemoryError), and the rejection policy never runs. {fix}",
-                      f"{sp.pool.key}/{sp.names['queue']}")
+        yield finding("TP003", where, head, f"{sp.pool.key}/{sp.names['queue']}",
+                      why=f"{sp.what}: {qtext}.{size} Every task that finds the threads busy waits in memory instead "
+                          "of being rejected, so a slow downstream turns into a backlog that grows until the heap is "
+                          "gone (OutOfMemoryError), and the rejection policy never runs.",
+                      help=fix)
 
 
 # ---- TP004 -----------------------------------------------------------------------------------------------
@@ -580,12 +595,13 @@ def long_keepalive(model: ModuleModel, options: dict[str, Any]) -> Iterator[Find
         else:
             when = f"start once the queue is full (queues = {qv})"
         yield finding("TP004", alive,
-                      f"Dubbo thread pool of {pool.label} keeps idle threads {secs:g} s before they exit: "
-                      f"{show(alive, 'ms')}{_inherited(pool, alive)} with threadpool={kind}, above "
-                      f"max-keepalive = {limit} s. Threads beyond corethreads ({cv}, up to {mx}) {when}. "
-                      f"{KEEPALIVE_DANGER} Write {spell(alive, pool, 'alive', str(limit * 1000))} or less "
-                      "(milliseconds; Dubbo's default is 60000) and bound threads.",
-                      f"{pool.key}/alive")
+                      f"Dubbo pool {name(pool.label)} keeps idle threads {secs:g} s (max-keepalive is {limit} s)",
+                      f"{pool.key}/alive",
+                      why=f"{show(alive, 'ms', chain=False)}{_inherited(pool, alive)} with threadpool={kind}, above "
+                          f"max-keepalive = {limit} s. Threads beyond corethreads ({cv}, up to {mx}) {when}. "
+                          f"{KEEPALIVE_DANGER}",
+                      help=f"write {spell(alive, pool, 'alive', str(limit * 1000))} or less (milliseconds; Dubbo's "
+                           "default is 60000) and bound threads")
     for sp in spring_pools(model):
         if sp.pool.kind == "java-executor":
             yield from _java_unit_slip(sp, seen)
@@ -597,14 +613,16 @@ def long_keepalive(model: ModuleModel, options: dict[str, Any]) -> Iterator[Find
         seen.add(keep.span)
         fix = f"{limit}s" if sp.pool.kind == "boot-task-execution" else f"{limit}"
         unit = "a Duration such as 30s" if sp.pool.kind == "boot-task-execution" else "seconds"
-        advice = f"Write {sp.names['keep']} = {fix} or less ({unit}; Spring's default is 60 s)."
+        advice = f"write {sp.names['keep']} = {fix} or less ({unit}; Spring's default is 60 s)"
         if sp.pool.kind == "java-executor":
-            advice = (f"Pass a keepAliveTime of {limit}, TimeUnit.SECONDS or less (what Executors.newCachedThreadPool "
-                      "uses).")
+            advice = (f"pass a keepAliveTime of {limit}, TimeUnit.SECONDS or less (what Executors.newCachedThreadPool "
+                      "uses)")
         yield finding("TP004", keep,
-                      f"{sp.what} keeps idle threads {sp.keep_seconds} s before they exit: {sp.keep_text}, above "
-                      f"max-keepalive = {limit} s. Its {sp.surplus_text()}. {KEEPALIVE_DANGER} {advice}",
-                      f"{sp.pool.key}/{sp.names['keep']}")
+                      f"{name(sp.what)} keeps idle threads {sp.keep_seconds} s (max-keepalive is {limit} s)",
+                      f"{sp.pool.key}/{sp.names['keep']}",
+                      why=f"{sp.keep_text}, above max-keepalive = {limit} s. Its {sp.surplus_text()}. "
+                          f"{KEEPALIVE_DANGER}",
+                      help=advice)
 
 
 def _java_unit_slip(sp: SpringPool, seen: set[object]) -> Iterator[Finding]:
@@ -619,11 +637,10 @@ def _java_unit_slip(sp: SpringPool, seen: set[object]) -> Iterator[Finding]:
         return
     seen.add(keep.span)
     meant = "MILLISECONDS" if unit == "MICROSECONDS" else "MICROSECONDS or MILLISECONDS"
-    chain = f" ({'; '.join(keep.chain)})" if keep.chain else ""
     yield finding("TP004", keep,
-                  f"{sp.what} keeps idle threads only {secs * 1000:g} ms: keepAliveTime = {kv} {unit}{chain}. The "
-                  f"number reads like {meant} written with the wrong TimeUnit; with it, the threads above the core "
-                  "size exit almost as soon as they go idle, so every burst pays for creating them again. If "
-                  f"{kv} {unit} is deliberate, suppress this; otherwise write the unit you mean, e.g. "
-                  f"{kv}, TimeUnit.MILLISECONDS.",
-                  f"{sp.pool.key}/keepAliveTime")
+                  f"{name(sp.what)} keeps idle threads only {secs * 1000:g} ms: keepAliveTime={kv} {unit}",
+                  f"{sp.pool.key}/keepAliveTime",
+                  why=f"The number reads like {meant} written with the wrong TimeUnit; with it, the threads above the "
+                      "core size exit almost as soon as they go idle, so every burst pays for creating them again.",
+                  help=f"write the unit you mean, e.g. {kv}, TimeUnit.MILLISECONDS",
+                  notes=(f"if {kv} {unit} is deliberate, suppress this",))

@@ -36,6 +36,8 @@ class Ctx:
             origin="placeholder-default" if r.used_default else "explicit",
             source=source,
             chain=tuple(r.chain),
+            chain_spans=tuple(r.steps),
+            written=span if r.span != span else None,
             key=key,
         )
 

@@ -87,7 +87,7 @@ def java_setting(ctx: Ctx, name: str, v: JValue, source: str, key: str) -> Setti
     return build(Setting, name=name, value=value, raw=v.placeholder, span=span,
                  origin="placeholder-default" if r.used_default else "explicit", source=source,
                  chain=(*chain, *r.chain, f"used as {v.text} at {v.span.path.rsplit('/', 1)[-1]}:{v.span.line}"),
-                 key=key)
+                 chain_spans=(*(None for _ in chain), *r.steps, v.span), key=key)
 
 
 def _bound_value(ctx: Ctx, v: JValue, pc: JPropsClass, prop: str, name: str, source: str, key: str
@@ -109,14 +109,14 @@ def _bound_value(ctx: Ctx, v: JValue, pc: JPropsClass, prop: str, name: str, sou
         value = r.value.strip() if isinstance(r.value, str) and "${" not in r.value else None
         return build(Setting, name=name, value=value, raw=d.value, span=r.span, origin="explicit", source=source,
                      chain=(f"{d.key} = {d.value!r} ({d.where()}), bound by {where}", *r.chain, f"used as {used}"),
-                     key=key)
+                     chain_spans=(d.value_span, *r.steps, v.span), key=key)
     init = pc.fields[prop]
     if init is None or init.value is None or not ctx.space.files:
         return build(Setting, name=name, value=None, raw=v.text, span=v.span, origin="explicit", source=source,
                      chain=(), key=key)
     return build(Setting, name=name, value=init.value, raw=init.text, span=init.span, origin="placeholder-default",
                  source=source, chain=(f"{pc.prefix}.{prop} is not set; the default of field {prop} in {where}",
-                                       f"used as {used}"), key=key)
+                                       f"used as {used}"), chain_spans=(init.span, v.span), key=key)
 
 
 def _file(doc: JavaDoc) -> str:

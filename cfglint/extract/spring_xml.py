@@ -244,7 +244,8 @@ def split_connection_properties(s: Setting, label: str) -> dict[str, Setting]:
             else:
                 psp = sp
             out[k] = build(Setting, name=k, value=v, raw=v, span=psp, origin=s.origin,
-                             source=f"{k} in connectionProperties of {label}", chain=s.chain, key=f"{s.key}/{k}")
+                             source=f"{k} in connectionProperties of {label}", chain=s.chain,
+                             chain_spans=s.chain_spans, key=f"{s.key}/{k}")
         offset += len(part) + 1
     return out
 

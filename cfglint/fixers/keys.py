@@ -30,7 +30,7 @@ def _uses(model: Any) -> Any:
 
 
 def rename(f: Finding, model: Any, sources: dict[str, Source], options: dict[str, Any]) -> Fix | None:
-    found = _MEAN.findall(f.message)
+    found = _MEAN.findall(f.help) or _MEAN.findall(f.message)  # the suggestion is the finding's help
     if len(found) != 1 or f.span.path not in sources.texts:  # type: ignore[attr-defined]
         return None
     use = memo(model, "key-uses", lambda: _by_span(model)).get(f.span)

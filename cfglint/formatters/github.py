@@ -31,10 +31,10 @@ def command(report: Report, f: Finding, names: dict[str, str]) -> str:
     else:
         props.append(("endLine", str(end)))
     props.append(("title", f"cfglint {f.rule} ({names.get(f.rule, f.rule)})"))
-    # An annotation cannot link elsewhere: related locations are appended as lines of the message.
-    message = f.message + "".join(
-        f"\nnote: {repo_path(report, r.span.path)}:{r.span.line}:{r.span.col}: {r.message}" for r in f.related)
-    return f"::{COMMAND[f.severity]} {','.join(f'{k}={escape_property(v)}' for k, v in props)}::{escape_data(message)}"
+    # The headline only, as in the editor's problem list: an annotation is read at a glance; the rest of the story
+    # is in the text, SARIF and JSON outputs (and `cfglint explain`).
+    properties = ",".join(f"{k}={escape_property(v)}" for k, v in props)
+    return f"::{COMMAND[f.severity]} {properties}::{escape_data(f.message)}"
 
 
 def render(report: Report, *, color: bool = False) -> str:

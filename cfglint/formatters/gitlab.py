@@ -5,12 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from cfglint.findings import Severity
+from cfglint.findings import Finding, Severity
 from cfglint.formatters import last_line, repo_path, rule_names
 from cfglint.formatters.jsontext import dumps
 from cfglint.report import Report
 
 SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.NOTE: "info"}
+
+
+def _body(f: Finding) -> str:
+    parts = [f.why] if f.why else []
+    if f.chain:
+        parts.append("The value resolves through: " + "; ".join(st.text for st in f.chain) + ".")
+    parts += f.notes
+    if f.help:
+        parts.append(f"Help: {f.help}")
+    return "\n\n".join(parts)
 
 
 def document(report: Report) -> list[dict[str, Any]]:
@@ -19,7 +29,8 @@ def document(report: Report) -> list[dict[str, Any]]:
         {
             "type": "issue",
             "check_name": f"{f.rule} {names[f.rule]}" if f.rule in names else f.rule,
-            "description": f.message,
+            "description": f.message,  # the headline: what the merge request widget lists
+            "content": {"body": _body(f)},  # Code Climate's long form: why, the chain, notes, help
             "categories": ["Bug Risk"],
             "fingerprint": f.fingerprint,
             "severity": SEVERITY[f.severity],

@@ -1,5 +1,8 @@
-"""Versioned JSON document (schema version 1): the machine-readable form of a Report. Field order is
-fixed (insertion order, no sort_keys) so diffs of two runs stay readable and bytes are reproducible."""
+"""Versioned JSON document (schema version 2): the machine-readable form of a Report. Field order is
+fixed (insertion order, no sort_keys) so diffs of two runs stay readable and bytes are reproducible.
+
+Version 2: ``message`` is the one-line headline; ``why``, ``help``, ``notes`` and ``chain`` (the provenance steps,
+each with its location or without one) carry what version 1 packed into the message."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from cfglint.formatters.jsontext import dumps
 from cfglint.report import Report
 from cfglint.span import Span
 
-SCHEMA_VERSION = 1  # bump on any incompatible change; adding fields (such as "skipped", "fix") is compatible
+SCHEMA_VERSION = 2  # bump on any incompatible change; adding fields (such as "skipped", "fix") is compatible
 
 
 def _region(s: Span) -> dict[str, Any]:
@@ -33,6 +36,11 @@ def document(report: Report) -> dict[str, Any]:
                 "severity": f.severity.label,
                 "message": f.message,
                 **_region(f.span),
+                "why": f.why,
+                "help": f.help,
+                "notes": list(f.notes),
+                "chain": [{"message": st.text, **(_region(st.span) if st.span is not None else {})}
+                          for st in f.chain],
                 "related": [{**_region(r.span), "message": r.message} for r in f.related],
                 "key": f.key,
                 "fingerprint": f.fingerprint,

@@ -23,7 +23,15 @@ def _x(text: str) -> str:
 def _body(f: Finding) -> str:
     s = f.span
     lines = [f"{s.path}:{s.line}:{s.col}: {f.severity.label}: {f.message} [{f.rule}]"]
+    if f.why:
+        lines.append(f"  = note: {f.why}")
+    if f.chain:
+        lines.append("  = note: the value resolves through:")
+        lines += [f"          {st.text}" for st in f.chain]
     lines += [f"  = note: {r.span.path}:{r.span.line}:{r.span.col}: {r.message}" for r in f.related]
+    lines += [f"  = note: {n}" for n in f.notes]
+    if f.help:
+        lines.append(f"  = help: {f.help}")
     return _x("\n".join(lines))
 
 

@@ -121,15 +121,42 @@ def _rule(r: RuleMeta) -> dict[str, Any]:
     }
 
 
+def _message(f: Finding) -> dict[str, str]:
+    """The headline as text (what code scanning lists); the markdown adds why, the chain, notes and help."""
+    md = [_escape_md(f.message)]
+    if f.why:
+        md.append(_escape_md(f.why))
+    if f.chain:
+        md.append("The value resolves through:\n\n" + "\n".join(f"- {_escape_md(st.text)}" for st in f.chain))
+    if f.notes:
+        md.append("\n".join(f"- note: {_escape_md(n)}" for n in f.notes))
+    if f.help:
+        md.append(f"**help:** {_escape_md(f.help)}")
+    return {"text": f.message, "markdown": "\n\n".join(md)}
+
+
+_MD_SPECIAL = re.compile(r"([\\*_\[\]<>#|])")
+
+
+def _escape_md(text: str) -> str:
+    """Plain text safe inside markdown: emphasis, links and HTML are escaped; `code` spans are kept as written."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: escape everything
+        return _MD_SPECIAL.sub(r"\\\1", text).replace("`", "\\`")
+    return "`".join(p if i % 2 else _MD_SPECIAL.sub(r"\\\1", p) for i, p in enumerate(parts))
+
+
 def _result(bases: _Bases, f: Finding, index: dict[str, int]) -> dict[str, Any]:
     result: dict[str, Any] = {"ruleId": f.rule}
     if f.rule in index:
         result["ruleIndex"] = index[f.rule]
     result["level"] = LEVEL[f.severity]  # the effective severity, after the user's overrides
-    result["message"] = {"text": f.message}
+    result["message"] = _message(f)
     result["locations"] = [_location(bases, f.span)]
-    if f.related:
-        result["relatedLocations"] = [_location(bases, r.span, r.message, i) for i, r in enumerate(f.related)]
+    related = [(r.span, r.message) for r in f.related]
+    related += [(st.span, st.text) for st in f.chain if st.span is not None]  # the provenance chain, in order
+    if related:
+        result["relatedLocations"] = [_location(bases, sp, text, i) for i, (sp, text) in enumerate(related)]
     result["partialFingerprints"] = {FINGERPRINT_KEY: f.fingerprint}
     if f.fix is not None:
         result["fixes"] = [_fix(bases, f.fix)]
@@ -174,7 +201,8 @@ def document(report: Report) -> dict[str, Any]:
             driver["semanticVersion"] = report.tool_version
     driver["rules"] = [_rule(r) for r in report.rules]
     spans = [s for f in report.findings
-             for s in (f.span, *(r.span for r in f.related), *(e.span for e in (f.fix.edits if f.fix else ())))]
+             for s in (f.span, *(r.span for r in f.related), *(st.span for st in f.chain if st.span),
+                       *(e.span for e in (f.fix.edits if f.fix else ())))]
     bases = _Bases(report, [s.path for s in spans])
     # Parse failures stay results (they gate like any finding) and are also reported as notifications,
     # where code scanning shows files the tool could not analyse.

@@ -23,6 +23,8 @@ class Setting(BaseModel):
     origin: Origin = "explicit"
     source: str = ""  # how it was written, e.g. "dubbo.protocol.threads in application.yml"
     chain: tuple[str, ...] = ()  # placeholder provenance, outermost first
+    chain_spans: tuple[Span | None, ...] = ()  # where each chain entry is written, when known (same order)
+    written: Span | None = None  # where the text with the placeholder is written, when the value comes from elsewhere
     key: str = ""  # normalised key path for fingerprints
 
     def int_value(self) -> int | None:
