@@ -379,8 +379,9 @@ def _lint_module(module: Module, engine: Engine, settings: Settings, shared: lis
         if pom is not None:  # a value Maven filters in from the pom is reported there: excerpts need its text
             for f in res.findings:
                 for sp in (f.span, *(r.span for r in f.related)):
-                    if sp.path not in res.sources and sp.path.rsplit("/", 1)[-1] == "pom.xml":
-                        res.sources[sp.path] = pom
+                    p = sp.path
+                    if p.endswith("pom.xml") and p.rsplit("/", 1)[-1] == "pom.xml" and p not in res.sources:
+                        res.sources[p] = pom
     if key is not None and cache is not None:
         from cfglint.cache import dump_findings
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from cfglint.loaders import PropsFile
-from cfglint.loaders.xml import XmlDoc
+from cfglint.loaders.xml import XElem, XmlDoc
 from cfglint.resolve import canon
 
 BOOT_FILE = re.compile(r"^(?:application|bootstrap)(?:-[^./]+)?\.(?:ya?ml|properties)$", re.I)
@@ -134,47 +134,56 @@ class _Files:
         return [p for p in self.props if fnmatch.fnmatchcase(p.path, "*/" + want)]
 
 
-def _xml_locations(doc: XmlDoc) -> list[str]:
-    """Property file locations a context names (placeholder configurers, ``<util:properties>``)."""
-    out: list[str] = []
+@dataclass
+class _XmlFacts:
+    """What planning reads from one XML file, gathered in one pass over its elements."""
+
+    imports: list[str] = field(default_factory=list)  # <import resource>
+    locations: list[str] = field(default_factory=list)  # property files named by placeholder configurers
+    dubbo_app: bool = False  # declares a <dubbo:application>
+    datasource: bool = False  # declares a pool bean
+
+
+def _xml_facts(doc: XmlDoc) -> _XmlFacts:
+    from cfglint.extract.spring_xml import DUBBO_NS, pool_type
+
+    out = _XmlFacts()
     for e in doc.elements:
-        if e.local in ("property-placeholder", "property-override", "properties") and e.attr("location"):
-            out.append(e.attr("location").value)  # type: ignore[union-attr]
-        elif e.local == "bean":
+        local = e.local
+        if local == "bean":
             cls = e.attr("class")
-            if cls is None or not cls.value.strip().endswith(_PLACEHOLDER_CONFIGURERS):
+            if cls is None:
                 continue
-            for child in e.children:
-                name = child.attr("name")
-                if child.local != "property" or name is None or name.value not in ("location", "locations"):
-                    continue
-                if child.attr("value") is not None:
-                    out.append(child.attr("value").value)  # type: ignore[union-attr]
-                for sub in child.iter():
-                    if sub.local == "value" and sub.text:
-                        out.append(sub.text)
+            name = cls.value.strip()
+            if name.endswith(_PLACEHOLDER_CONFIGURERS):
+                out.locations += _configurer_locations(e)
+            elif not out.datasource and pool_type(name) is not None:
+                out.datasource = True
+        elif local == "import":
+            a = e.attr("resource")
+            if a is not None:
+                out.imports.append(a.value)
+        elif local in ("property-placeholder", "property-override", "properties"):
+            a = e.attr("location")
+            if a is not None and a.value:
+                out.locations.append(a.value)
+        elif local == "application" and e.ns in DUBBO_NS:
+            out.dubbo_app = True
     return out
 
 
-def _xml_imports(doc: XmlDoc) -> list[str]:
-    return [a.value for e in doc.elements if e.local == "import" and (a := e.attr("resource")) is not None]
-
-
-def _declares_dubbo_app(doc: XmlDoc) -> bool:
-    from cfglint.extract.spring_xml import DUBBO_NS
-
-    return any(e.local == "application" and e.ns in DUBBO_NS for e in doc.elements)
-
-
-def _declares_datasource(doc: XmlDoc) -> bool:
-    from cfglint.extract.spring_xml import pool_type
-
-    for e in doc.elements:
-        if e.local == "bean":
-            cls = e.attr("class")
-            if cls is not None and pool_type(cls.value.strip()) is not None:
-                return True
-    return False
+def _configurer_locations(bean: XElem) -> list[str]:
+    """``location``/``locations`` of a placeholder configurer bean: a value attribute, <value>s, a <list>."""
+    out: list[str] = []
+    for child in bean.children:
+        name = child.attr("name")
+        if child.local != "property" or name is None or name.value not in ("location", "locations"):
+            continue
+        v = child.attr("value")
+        if v is not None:
+            out.append(v.value)
+        out.extend(sub.text for sub in child.iter() if sub.local == "value" and sub.text)
+    return out
 
 
 def _placeholders(texts: list[str]) -> set[str]:
@@ -249,11 +258,12 @@ def plan(props: list[PropsFile], xml: list[XmlDoc], build_text: str | None = Non
 
     # Spring XML: root contexts and their imports, then the property files they name.
     by_path = {d.path: d for d in xml}
+    facts = {d.path: _xml_facts(d) for d in xml}
     imports: dict[str, list[XmlDoc]] = {}
     for d in xml:
         base = d.path.rsplit("/", 1)[0] + "/" if "/" in d.path else ""
         targets: list[XmlDoc] = []
-        for value in _xml_imports(d):
+        for value in facts[d.path].imports:
             for name in _location_names(value):
                 rel = [by_path[k] for k in by_path if fnmatch.fnmatchcase(k, base + name)]
                 rel = rel or [by_path[k] for k in by_path if fnmatch.fnmatchcase(k, _resources_root(d.path) + name)]
@@ -274,13 +284,13 @@ def plan(props: list[PropsFile], xml: list[XmlDoc], build_text: str | None = Non
         return out
 
     closures = {r.path: closure(r) for r in roots}
-    with_app = [r for r in roots if any(_declares_dubbo_app(d) for d in closures[r.path])]
+    with_app = [r for r in roots if any(facts[d.path].dubbo_app for d in closures[r.path])] if len(roots) > 1 else []
     xml_apps: list[Application] = []
     if len(with_app) >= 2:  # several Dubbo processes: each root context that names its own application is one
         shared_docs: list[XmlDoc] = []
         for r in roots:
             docs = closures[r.path]
-            if r in with_app or any(_declares_datasource(d) for d in docs):
+            if r in with_app or any(facts[d.path].datasource for d in docs):
                 xml_apps.append(Application(f"Spring XML context {_rel(r.path, module_root)}", "xml", xml=docs))
             else:
                 shared_docs.extend(d for d in docs if d not in shared_docs)
@@ -295,7 +305,7 @@ def plan(props: list[PropsFile], xml: list[XmlDoc], build_text: str | None = Non
         xml_apps.append(Application(name, "xml", xml=docs))
     for a in xml_apps:
         for d in a.xml:
-            for value in _xml_locations(d):
+            for value in facts[d.path].locations:
                 for name in _location_names(value):
                     for hit in files.match(name, _resources_root(d.path)):
                         if hit not in a.props:

@@ -122,7 +122,8 @@ class PropertySpace:
 
     def _activations(self) -> dict[str, list[str]]:
         direct: dict[str, list[str]] = {}
-        for key, defs in self.defs.items():
+        for key in self.keys_under("spring.profiles"):  # a sorted run of keys, usually empty
+            defs = self.defs[key]
             if key.startswith("spring.profiles.group."):
                 owner = key[len("spring.profiles.group."):].split("[", 1)[0]
                 targets = [d for d in defs if d.profile is None]
