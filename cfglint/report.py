@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import PurePath
 
 from cfglint.findings import Finding
 from cfglint.registry import RuleMeta
@@ -64,9 +63,9 @@ def root_relative(cwd: str, root: str) -> Callable[[str], str]:
         if out is None:
             target = os.path.normpath(os.path.join(base, path))
             try:
-                out = PurePath(os.path.relpath(target, top)).as_posix()
+                out = os.path.relpath(target, top).replace(os.sep, "/")
             except ValueError:  # another drive on Windows
-                out = PurePath(target).as_posix()
+                out = target.replace(os.sep, "/")
             memo[path] = out
         return out
 
