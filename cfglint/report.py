@@ -57,9 +57,15 @@ def root_relative(cwd: str, root: str) -> Callable[[str], str]:
     memo: dict[str, str] = {}
     base = os.path.abspath(cwd)
     top = os.path.abspath(root)
+    # Nearly every path is a plain relative one under the current directory, itself under the root: a prefix.
+    inside = base == top or base.startswith(top.rstrip(os.sep) + os.sep)
+    prefix = "" if base == top else os.path.relpath(base, top).replace(os.sep, "/") + "/"
 
     def rel(path: str) -> str:
         out = memo.get(path)
+        if out is None and inside and not path.startswith(("/", "./", "../")) and "/./" not in path \
+                and "/../" not in path and not os.path.isabs(path):
+            out = memo[path] = prefix + path
         if out is None:
             target = os.path.normpath(os.path.join(base, path))
             try:
