@@ -28,11 +28,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from cfglint.discover import BOOT_FILE
 from cfglint.loaders import PropsFile
 from cfglint.loaders.xml import XElem, XmlDoc
 from cfglint.resolve import canon
 
-BOOT_FILE = re.compile(r"^(?:application|bootstrap)(?:-[^./]+)?\.(?:ya?ml|properties)$", re.I)
 _PLACEHOLDER = re.compile(r"\$\{([^}:${]+)")
 _PLACEHOLDER_CONFIGURERS = ("PropertyPlaceholderConfigurer", "PropertySourcesPlaceholderConfigurer",
                             "PropertiesFactoryBean", "PropertiesConfigurationFactoryBean")

@@ -30,6 +30,8 @@ _K8S = re.compile(rb"^apiVersion\s*:", re.M)
 _K8S_KIND = re.compile(rb"^kind\s*:\s*(Deployment|StatefulSet|DaemonSet|Job|CronJob|Pod|ReplicaSet)\b", re.M)
 _COMPOSE = re.compile(rb"^services\s*:", re.M)
 _HELM = re.compile(rb"\{\{[-\s]")
+# Spring Boot's own config files: application[-profile] and bootstrap[-profile] (cfglint.apps, cfglint.links).
+BOOT_FILE = re.compile(r"^(?:application|bootstrap)(?:-[^./]+)?\.(?:ya?ml|properties)$", re.I)
 
 
 @dataclass(slots=True, eq=False)

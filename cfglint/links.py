@@ -12,8 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
-from cfglint.apps import BOOT_FILE
-from cfglint.discover import Module, SourceFile
+from cfglint.discover import BOOT_FILE, Module, SourceFile
 
 _CONFIG_EXT = (".yml", ".yaml", ".properties")
 _DATA_ID_KEY = re.compile(r"^spring\.(?:config\.import(?:\[\d+\])?|cloud\.nacos\.config\.(?:shareddataids|extconfig"
