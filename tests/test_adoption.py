@@ -12,14 +12,9 @@ from pathlib import Path
 
 import pytest
 
-BAD_YAML = "dubbo:\n  protocol:\n    threadpool: cached\n"
+from tests.test_cli import BAD_YAML, cfglint
+
 BAD_PROPS = "spring.datasource.url=jdbc:mysql://db:3306/app\n"
-
-
-def cfglint(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    return subprocess.run([sys.executable, "-m", "cfglint", *args], cwd=cwd, capture_output=True, text=True,
-                          env=env, timeout=120)
 
 
 def make_repo(root: Path) -> Path:
