@@ -657,3 +657,24 @@ def test_pools_of_a_static_main_are_a_tools_not_a_services(tmp_path: Path) -> No
         pool.submit(() -> {});
     }""", "import java.util.concurrent.*;\nimport com.alibaba.druid.pool.DruidDataSource;\n")
     assert found(tmp_path, {JAVA: body}) == [f"TP001 {JAVA}:14:32-61"]  # only the service method's pool
+
+
+def test_break_after_acquire_failure_on_a_pool_for_a_runtime_url_is_deliberate(tmp_path: Path) -> None:
+    """A pool built for a URL known only at run time (a report tool's connection to a database a user names) fails
+    fast on a bad URL on purpose; the same setting on the service's own pool is reported (DS003)."""
+    body = java("""    DataSource open(DbSource src) {
+        DruidDataSource ds = new DruidDataSource();
+        ds.setUrl(src.getDbUrl());
+        ds.setMaxWait(1000);
+        ds.setBreakAfterAcquireFailure(true);
+        return ds;
+    }
+    @Bean
+    DataSource main() {
+        DruidDataSource ds = new DruidDataSource();
+        ds.setUrl("jdbc:mysql://db.internal:3306/app?connectTimeout=1000&socketTimeout=5000");
+        ds.setMaxWait(1000);
+        ds.setBreakAfterAcquireFailure(true);
+        return ds;
+    }""", "import com.alibaba.druid.pool.DruidDataSource;\nimport javax.sql.DataSource;\n")
+    assert [f.split(":")[1] for f in found(tmp_path, {JAVA: body}, "DS003")] == ["19"]  # the service's own pool

@@ -378,7 +378,7 @@ def pool_startup_misconfig(model: ModuleModel, options: dict[str, Any]) -> Itera
                               help="use it only to debug leaks, and then with removeAbandonedTimeout of at least 3600 "
                                    "(seconds)")
         bre = _true(ds, "breakafteracquirefailure")
-        if bre is not None:
+        if bre is not None and not ds.runtime_url:  # a pool for a user-named database fails fast on purpose
             yield finding("DS003", bre, f"breakAfterAcquireFailure=true: pool {name(lbl, 48)} never recovers",
                           f"{ds.key}/breakAfterAcquireFailure",
                           why="After one burst of failed connection attempts (a database restart, a network blip) the "

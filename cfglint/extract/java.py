@@ -274,10 +274,11 @@ def _datasource(doc: JavaDoc, c: JCreation, ctx: Ctx) -> None:
             k = call.split(":", 1)[1]
             conn[k] = java_setting(ctx, k, v, f"{call.split(':')[0]}(\"{k}\", ...) on {label} in {doc.path}",
                                    f"{key}/{k}")
-    if url is not None and url.value is None:
+    runtime = url is not None and url.value is None
+    if runtime:
         url = None  # a URL computed at run time: no connection to judge
     ctx.model.datasources.append(build(DataSource, pool=pool, label=label, anchor=c.span, key=key,
-                                       settings=settings, url=url, connection_properties=conn))
+                                       settings=settings, url=url, connection_properties=conn, runtime_url=runtime))
 
 
 def _bound_datasource(doc: JavaDoc, c: JCreation, ctx: Ctx, pool: str) -> None:

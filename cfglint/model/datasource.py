@@ -25,6 +25,9 @@ class DataSource(BaseModel):
     # The wait for a free connection when unset, where the framework that builds the pool sets its own (the Nacos
     # server's Hikari pool: 3000 ms); None: the pool library's default.
     wait_default_ms: int | None = None
+    # Built in code for a URL known only at run time (a report tool's or code generator's connection to a database
+    # a user names): such a pool is meant to fail fast on a bad URL rather than retry forever.
+    runtime_url: bool = False
 
     def get(self, name: str) -> Setting | None:
         return self.settings.get(name.lower().replace("-", "").replace("_", ""))
