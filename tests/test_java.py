@@ -656,7 +656,8 @@ def test_pools_of_a_static_main_are_a_tools_not_a_services(tmp_path: Path) -> No
         ExecutorService pool = Executors.newCachedThreadPool();
         pool.submit(() -> {});
     }""", "import java.util.concurrent.*;\nimport com.alibaba.druid.pool.DruidDataSource;\n")
-    assert found(tmp_path, {JAVA: body}) == [f"TP001 {JAVA}:14:32-61"]  # only the service method's pool
+    body = body.replace("public class Pools", "@Component\npublic class Pools")  # a Spring bean with a main()
+    assert found(tmp_path, {JAVA: body}) == [f"TP001 {JAVA}:15:32-61"]  # only the service method's pool
 
 
 def test_break_after_acquire_failure_on_a_pool_for_a_runtime_url_is_deliberate(tmp_path: Path) -> None:
@@ -678,3 +679,13 @@ def test_break_after_acquire_failure_on_a_pool_for_a_runtime_url_is_deliberate(t
         return ds;
     }""", "import com.alibaba.druid.pool.DruidDataSource;\nimport javax.sql.DataSource;\n")
     assert [f.split(":")[1] for f in found(tmp_path, {JAVA: body}, "DS003")] == ["19"]  # the service's own pool
+
+
+def test_pools_of_a_tool_class_are_not_a_services(tmp_path: Path) -> None:
+    """A class with a static main() and no Spring stereotype is a tool (ScrewMain builds its HikariConfig in a
+    helper its main calls); the Boot application class has a main() too, and its pools are the service's."""
+    tool = java("""    public static void main(String[] args) { run(pool()); }
+    static ExecutorService pool() { return Executors.newCachedThreadPool(); }""")
+    boot = tool.replace("public class Pools", "@SpringBootApplication\\npublic class Pools")
+    assert found(tmp_path / "tool", {JAVA: tool}) == []
+    assert [f.split(" ")[0] for f in found(tmp_path / "boot", {JAVA: boot})] == ["TP001"]

@@ -216,6 +216,25 @@ def _annotations(mods: Any) -> list[Any]:
     return [c for c in mods.children if c.type in ("annotation", "marker_annotation")]
 
 
+# A class Spring manages: its pools serve the application even when it also has a main() (the Boot application).
+_SPRING_STEREOTYPES = frozenset({"SpringBootApplication", "Configuration", "Component", "Service", "Controller",
+                                 "RestController", "Repository", "Bean", "EnableAutoConfiguration", "AutoConfiguration"})
+
+
+def _tool_class(cls_node: Any) -> bool:
+    """A class with a static main() and no Spring stereotype: a command-line tool (a schema-doc generator, a data
+    migration run by hand), whose pools are not a service's."""
+    body = cls_node.child_by_field_name("body")
+    if body is None or any(_annotation_name(a) in _SPRING_STEREOTYPES for a in _annotations(_modifiers(cls_node))):
+        return False
+    for m in body.named_children:
+        if m.type == "method_declaration" and _txt(m.child_by_field_name("name")) == "main":
+            mods = _modifiers(m)
+            if mods is not None and re.search(r"\bstatic\b", _txt(mods)):
+                return True
+    return False
+
+
 def _annotation_args(ann: Any) -> dict[str, Any]:
     """name -> value node of an annotation's arguments ('value' for a single unnamed one)."""
     args = ann.child_by_field_name("arguments")
@@ -379,6 +398,8 @@ class _Reader:
             if re.search(r"\bpublic\b", mtext) and re.search(r"\bstatic\b", mtext) and (
                     _returned(n) or (var and scope is not None and _returns_name(scope, var))):
                 c.factory = True
+        if not c.tool and cls_node is not None:
+            c.tool = _tool_class(cls_node)
         if typ in SETTER_TYPES or typ == "ThreadPoolExecutor":
             if var and scope is not None:
                 self._setters(c, var, n, scope, method_node)
