@@ -689,3 +689,21 @@ def test_pools_of_a_tool_class_are_not_a_services(tmp_path: Path) -> None:
     boot = tool.replace("public class Pools", "@SpringBootApplication\\npublic class Pools")
     assert found(tmp_path / "tool", {JAVA: tool}) == []
     assert [f.split(" ")[0] for f in found(tmp_path / "boot", {JAVA: boot})] == ["TP001"]
+
+
+def test_comments_between_arguments_and_repeated_setters(tmp_path: Path) -> None:
+    """tree-sitter-java names comments line_comment/block_comment: they are not arguments. A setter called twice
+    takes the later value, as the running code does."""
+    body = java("""    ExecutorService a = new ThreadPoolExecutor(2, /* max */ Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+            new SynchronousQueue<>());
+    @Bean
+    public ThreadPoolTaskExecutor t() {
+        ThreadPoolTaskExecutor e = new ThreadPoolTaskExecutor();
+        e.setCorePoolSize(8);
+        e.setMaxPoolSize(5000);
+        e.setQueueCapacity(100);
+        e.setMaxPoolSize(16);
+        return e;
+    }""")
+    got = found(tmp_path, {JAVA: body})
+    assert [g.split(" ")[0] for g in got] == ["TP001"], got  # no TP002 for the overridden 5000

@@ -218,7 +218,8 @@ def _annotations(mods: Any) -> list[Any]:
 
 # A class Spring manages: its pools serve the application even when it also has a main() (the Boot application).
 _SPRING_STEREOTYPES = frozenset({"SpringBootApplication", "Configuration", "Component", "Service", "Controller",
-                                 "RestController", "Repository", "Bean", "EnableAutoConfiguration", "AutoConfiguration"})
+                                 "RestController", "Repository", "Bean", "EnableAutoConfiguration",
+                                 "AutoConfiguration"})
 
 
 def _tool_class(cls_node: Any) -> bool:
@@ -246,7 +247,7 @@ def _annotation_args(ann: Any) -> dict[str, Any]:
             k, v = c.child_by_field_name("key"), c.child_by_field_name("value")
             if k is not None and v is not None:
                 out[_txt(k)] = v
-        elif c.type != "comment":
+        elif not c.type.endswith("comment"):
             out["value"] = c
     return out
 
@@ -370,7 +371,7 @@ class _Reader:
             span = Span(a.path, a.line, a.col, b.end_line, b.end_col)
             pkg = "java.util.concurrent"
         args = [self.value(a, method_node) for a in (args_node.named_children if args_node is not None else ())
-                if a.type != "comment"]
+                if not a.type.endswith("comment")]
         c = JCreation(typ, span, args, imports=pkg, how=how)
         c.method = _txt(method_decl.child_by_field_name("name")) if method_decl is not None else ""
         c.cls = _txt(cls_node.child_by_field_name("name")) if cls_node is not None else ""
@@ -443,7 +444,7 @@ class _Reader:
                     name = _txt(n.child_by_field_name("name"))
                     args_node = n.child_by_field_name("arguments")
                     args = [a for a in (args_node.named_children if args_node is not None else ())
-                            if a.type != "comment"]
+                            if not a.type.endswith("comment")]
                     inner = _enclosing(n, ("method_declaration", "constructor_declaration", "lambda_expression"))
                     if name.startswith("set") and len(name) > 3 and len(args) == 1:
                         prop = name[3].lower() + name[4:]
@@ -471,7 +472,7 @@ class _Reader:
                         if cn not in _HARMLESS_USERS:
                             c.opaque = c.opaque or f"{var} is passed to {cn or 'a constructor'}(...)"
             if n.child_count:
-                stack.extend(n.children)
+                stack.extend(reversed(n.children))  # source order: a later setter call overrides an earlier one
 
     # ---- values -----------------------------------------------------------------------------------------
 
@@ -503,7 +504,7 @@ class _Reader:
             out.value = t
         elif t in ("parenthesized_expression", "cast_expression"):
             inner = node.child_by_field_name("value") if t == "cast_expression" else \
-                next((c for c in node.named_children if c.type != "comment"), None)
+                next((c for c in node.named_children if not c.type.endswith("comment")), None)
             if inner is not None:
                 self._eval(inner, method_node, out, depth + 1)
         elif t == "unary_expression":
@@ -694,7 +695,8 @@ class _Reader:
     def _queue(self, node: Any, typ: str, method_node: Any, out: JValue, depth: int) -> None:
         out.queue = typ
         args_node = node.child_by_field_name("arguments")
-        args = [a for a in (args_node.named_children if args_node is not None else ()) if a.type != "comment"]
+        args = [a for a in (args_node.named_children if args_node is not None else ())
+                if not a.type.endswith("comment")]
         if typ == "SynchronousQueue":
             out.value = "0"
         elif typ in ("LinkedBlockingQueue", "LinkedBlockingDeque"):
