@@ -79,35 +79,51 @@ def _id_pattern(data_id: str) -> str:
 
 
 def link(modules: list[Module]) -> None:
-    """Add foreign files to the modules whose applications load them; mark them claimed in their own."""
+    """Add foreign files to the modules whose applications load them; mark them claimed in their own.
+
+    A data id named after a service goes to the service with the longest matching name only (``order-service.yml``
+    is order-service's, not order's), and a file name found in several folders (``nacos/prod/x.yml`` and
+    ``nacos/staging/x.yml``: one folder per environment) is linked nowhere: which one a service loads is not in
+    the repository, so each stays judged on its own."""
     targets = _candidates(modules)
     if not targets:
         return
+    services: list[tuple[Module, list[str], list[re.Pattern[str]]]] = []
     for m in modules:
         if not any(BOOT_FILE.match(f.path.name) and (m.build_file is not None or "/src/main/" in f.display)
                    for f in m.files):
             continue  # a service: Boot files in a build module or a Maven layout (not a config folder itself)
         names, ids = _service_names(m)
         names.add(m.root.name)  # the module's directory is its artifact, and usually the service's name
-        patterns = [re.compile(_id_pattern(i)) for i in ids]
-        for fname, hits in targets.items():
-            profile = _profile(PurePosixPath(fname).stem, names)
-            if profile is None and not any(p.fullmatch(fname) for p in patterns):
-                continue
+        services.append((m, sorted({n.lower() for n in names}, key=lambda n: (-len(n), n)),
+                         [re.compile(_id_pattern(i)) for i in sorted(ids)]))
+    for fname, hits in sorted(targets.items()):
+        if len({id(home) for home, _f in hits}) > 1:
+            continue  # the same data id in several folders (environments): ambiguous
+        stem = PurePosixPath(fname).stem
+        owners: list[tuple[Module, str]] = []
+        best = -1
+        for m, names, _patterns in services:
+            for n in names:  # longest first: the first match is this service's best
+                if stem == n:
+                    profile = ""
+                elif stem.startswith(n + "-") and len(stem) > len(n) + 1:
+                    profile = stem[len(n) + 1:]
+                else:
+                    continue
+                if len(n) > best:
+                    owners, best = [], len(n)
+                if len(n) == best:
+                    owners.append((m, profile))
+                break
+        for m, _names, patterns in services:  # explicit data ids (shared-configs, nacos: imports)
+            if any(p.fullmatch(fname) for p in patterns) and all(o is not m for o, _p in owners):
+                owners.append((m, ""))
+        for m, profile in owners:
             for home, f in hits:
+                if home is m:
+                    continue  # the service's own file: loaded where it is
                 m.files.append(SourceFile(f.path, f.display, f.kind, m.root, f.test, foreign=True))
-                m.foreign[f.display] = profile or ""
+                m.foreign[f.display] = profile
                 if f.display not in home.claimed:
                     home.claimed.append(f.display)
-
-
-def _profile(stem: str, names: set[str]) -> str | None:
-    """'' when a data id is a service's own (``ruoyi-system``), the profile of ``ruoyi-system-prod``, else None."""
-    best: str | None = None
-    for n in names:
-        n = n.lower()
-        if stem == n:
-            return ""
-        if stem.startswith(n + "-") and len(stem) > len(n) + 1:
-            best = stem[len(n) + 1:]
-    return best

@@ -233,3 +233,43 @@ def test_unfiltered_pom_properties_are_not_property_sources(lint_tree) -> None:
     r = lint_tree({"pom.xml": FILTERED_POM.replace("<filtering>true</filtering>", ""), f"{RES}/application.properties":
                    "spring.datasource.druid.url=${jdbc.url}\n"})
     assert found(r, "JD002") == [] and "pom.xml" not in r.sources  # Maven copies ${jdbc.url} as it is
+
+
+def test_a_data_id_goes_to_the_service_with_the_longest_matching_name(tmp_path: Path) -> None:
+    """`svc` must not take `svc-admin`'s data id (as a profile 'admin'), whatever the hash seed."""
+    import subprocess
+    import sys
+
+    from tests.conftest import write_tree
+
+    tree = {**NACOS_TREE, "svc-admin/pom.xml": "<project/>", "svc-admin/src/main/resources/application.yml": "a: 1\n",
+            "nacos/svc-admin.yml": "spring.datasource.druid.max-wait: 0\n"}
+    write_tree(tmp_path, tree)
+    outs = {subprocess.run([sys.executable, "-m", "cfglint", "check", "--show-config", "."], cwd=tmp_path,
+                           capture_output=True, text=True, timeout=60, env={**__import__("os").environ,
+                                                                             "PYTHONHASHSEED": seed}).stdout
+            for seed in ("1", "4")}
+    assert len(outs) == 1
+    apps = outs.pop().split("applications", 1)[1]
+    admin = apps.split("module svc-admin", 1)[1].split("module", 1)[0]
+    svc = apps.split("module svc\n", 1)[1].split("module", 1)[0]
+    assert "nacos/svc-admin.yml" in admin and "svc-admin.yml" not in svc  # not svc's profile 'admin'
+    assert "nacos/svc-prod.yml (profile 'prod')" in svc
+
+
+def test_the_same_data_id_in_two_folders_is_linked_nowhere(lint_tree) -> None:
+    tree = {k.replace("nacos/", "nacos/prod/"): v for k, v in NACOS_TREE.items()}
+    tree["nacos/staging/svc.yml"] = "spring.datasource.druid.max-wait: 0\n"
+    tree["nacos/staging/svc-prod.yml"] = "x: 1\n"
+    r = lint_tree(tree)
+    # svc.yml exists in both folders: each judged alone (prod's own wait vs its own timeout; staging's DS001)
+    assert found(r, "DS002") == ["nacos/prod/svc.yml:1:35"]
+    assert "nacos/staging/svc.yml:1:35" in found(r, "DS001")
+
+
+def test_a_service_never_claims_its_own_file(lint_tree) -> None:
+    r = lint_tree({"svc/src/main/resources/bootstrap.yml": "spring.application.name: svc\n"
+                   "spring.cloud.nacos.config.shared-configs[0].data-id: common.yml\n",
+                   "svc/common.yml": "spring.datasource.druid.url: jdbc:mysql://db.internal/x\n"
+                                     "spring.datasource.druid.max-wait: 0\n"})
+    assert found(r, "DS001") and found(r, "JD002")  # linted, not lost between two modules
