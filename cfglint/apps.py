@@ -186,16 +186,16 @@ def _configurer_locations(bean: XElem) -> list[str]:
     return out
 
 
-def _placeholders(texts: list[str]) -> set[str]:
-    """Canonical names read by placeholders, and their parent groups (``jdbc.url`` -> ``jdbc``): a file that
-    defines ``jdbc.user`` next to a context reading ``${jdbc.url}`` is that context's jdbc configuration."""
+def _placeholders(texts: list[str], groups: bool = True) -> set[str]:
+    """Canonical names read by placeholders, and (``groups``) their parent groups (``jdbc.url`` -> ``jdbc``): a
+    file that defines ``jdbc.user`` next to a context reading ``${jdbc.url}`` is that context's jdbc configuration."""
     names = {canon(n) for t in texts for n in _PLACEHOLDER.findall(t)}
-    return names | {n.rsplit(".", 1)[0] for n in names if "." in n}
+    return names | {n.rsplit(".", 1)[0] for n in names if "." in n} if groups else names
 
 
-def _keys(p: PropsFile) -> set[str]:
+def _keys(p: PropsFile, groups: bool = True) -> set[str]:
     keys = {canon(e.key) for e in p.entries}
-    return keys | {k.rsplit(".", 1)[0] for k in keys if "." in k}
+    return keys | {k.rsplit(".", 1)[0] for k in keys if "." in k} if groups else keys
 
 
 def plan(props: list[PropsFile], xml: list[XmlDoc], build_text: str | None = None,
@@ -350,13 +350,18 @@ def plan(props: list[PropsFile], xml: list[XmlDoc], build_text: str | None = Non
     joined: set[str] = set()
     if rest and apps:
         for a in apps:
-            wanted = _placeholders([p.text for p in a.props] + [d.text for d in a.xml] + list(java or ()))
-            if not wanted:
-                continue
-            for p in rest:
-                if _keys(p) & wanted:
+            texts = [p.text for p in a.props] + [d.text for d in a.xml] + list(java or ())
+            pending = list(rest)
+            while pending:  # a joined file's own placeholders may bring the next (jdbc.url=${db.url} -> db.url)
+                wanted = _placeholders(texts)
+                new = [p for p in pending if _keys(p) & wanted]
+                if not new:
+                    break
+                for p in new:
                     a.props.insert(0, p)
                     joined.add(p.path)
+                    texts.append(p.text)
+                    pending.remove(p)
     alone = [p for p in rest if p.path not in joined]
     apps.extend(_standalone(alone, variants if not apps else {}, module_root))
     return apps
@@ -401,12 +406,15 @@ def _standalone(props: list[PropsFile], variants: dict[str, str], module_root: s
         return i
 
     if len(props) > 1:
+        # Exact names only, and not what a file defines itself: sibling data ids all define
+        # spring.application.name, and one that reads ${spring.application.name} reads its own.
         owner: dict[str, list[int]] = {}
-        for i, p in enumerate(props):
-            for k in _keys(p):
+        own = [_keys(p, groups=False) for p in props]
+        for i, keys in enumerate(own):
+            for k in keys:
                 owner.setdefault(k, []).append(i)
         for i, p in enumerate(props):
-            for name in _placeholders([p.text]):
+            for name in _placeholders([p.text], groups=False) - own[i]:
                 for j in owner.get(name, ()):
                     parent[find(j)] = find(i)
     groups: dict[int, list[PropsFile]] = {}

@@ -273,3 +273,17 @@ def test_a_service_never_claims_its_own_file(lint_tree) -> None:
                    "svc/common.yml": "spring.datasource.druid.url: jdbc:mysql://db.internal/x\n"
                                      "spring.datasource.druid.max-wait: 0\n"})
     assert found(r, "DS001") and found(r, "JD002")  # linted, not lost between two modules
+
+
+def test_standalone_files_are_not_merged_through_their_own_keys(lint_tree) -> None:
+    """Sibling data ids all define spring.application.name; one reading ${spring.application.name} reads its own."""
+    r = lint_tree({"nacos/account.yml": "spring.application.name: account\ndubbo.application.name: "
+                   "${spring.application.name}\nspring.datasource.druid.max-wait: 0\n",
+                   "nacos/payment.yml": "spring.application.name: payment\nspring.datasource.druid.max-wait: 1000\n"})
+    assert found(r, "DS001") == ["nacos/account.yml:3:35"]
+
+
+def test_files_join_an_application_through_a_chain_of_placeholders(lint_tree) -> None:
+    r = lint_tree({"pom.xml": pom(), f"{RES}/application.properties": "spring.datasource.druid.max-wait=${pool.wait}\n",
+                   f"{RES}/conf/jdbc.properties": "pool.wait=${db.wait}\n", f"{RES}/conf/db.properties": "db.wait=0\n"})
+    assert found(r, "DS001") == [f"{RES}/conf/db.properties:1:9"]
