@@ -130,7 +130,7 @@ def apply_to_text(path: str, text: str, findings: list[Finding]) -> FileFixes:
         if got is None:
             out.overlapping.append(f)
             continue
-        if any(a == c or max(a, c) < min(b, d) for a, b, _ in got for c, d in taken):
+        if any(a == c or (a < d and c < b) for a, b, _ in got for c, d in taken):  # an insertion inside counts
             out.overlapping.append(f)
             continue
         taken.extend((a, b) for a, b, _ in got)

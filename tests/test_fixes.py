@@ -346,6 +346,10 @@ def test_overlapping_edits_leave_the_later_one() -> None:
     res = fixes.apply_to_text("a", "abcdefgh\n", [c, b, a])
     assert res.applied == [a, c] and res.overlapping == [b]
     assert res.new == "ABCdef!gh\n"
+    # An insertion strictly inside a replaced range overlaps it (it would land in text that is gone).
+    r, i = f("X1", 2, 6, "XY"), f("X2", 4, 4, "++")
+    res = fixes.apply_to_text("a", "abcdefgh\n", [r, i])
+    assert res.applied == [r] and res.overlapping == [i] and res.new == "aXYfgh\n"
 
 
 # ---- command line --------------------------------------------------------------------------------------------
