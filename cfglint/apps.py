@@ -319,7 +319,7 @@ def plan(props: list[PropsFile], xml: list[XmlDoc], build_text: str | None = Non
         a.profiles = {p.path: foreign[p.path] for p in outside if foreign and foreign.get(p.path)}
 
     # XML contexts in a module with one Boot application are its @ImportResource: one process.
-    if len(xml_apps) == 1 and len([a for a in apps if a.kind == "boot"]) == 1:
+    if len(xml_apps) == 1 and len(boots) == 1:
         boot = apps[0]
         boot.xml = xml_apps[0].xml
         boot.props = [p for p in xml_apps[0].props if p not in boot.props] + boot.props

@@ -34,7 +34,6 @@ def _candidates(modules: list[Module]) -> dict[str, list[tuple[Module, SourceFil
 
 def _service_names(m: Module) -> tuple[set[str], set[str]]:
     """(application names, explicit data ids) a module's Boot files name; read with the real loaders."""
-    from cfglint.loaders import LoadError
     from cfglint.resolve import canon
 
     names: set[str] = set()
@@ -52,7 +51,7 @@ def _service_names(m: Module) -> tuple[set[str], set[str]]:
                 from cfglint.loaders.yaml import load_yaml
 
                 node = load_yaml(f.display, data)
-        except (OSError, LoadError, Exception):  # a file that does not load is reported by its own module
+        except Exception:  # a file that does not load is reported by its own module (CF001)
             continue
         for e in node.entries:
             key = canon(e.key)

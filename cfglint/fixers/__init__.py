@@ -48,9 +48,6 @@ class Source:
     def end(self, span: Span) -> int:
         return self.off(span.end_line, span.end_col)
 
-    def slice(self, span: Span) -> str:
-        return self.text[self.start(span):self.end(span)]
-
     def span(self, a: int, b: int) -> Span:
         return self.idx.span(self.path, a, b)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cfglint.loaders import LoadError, decode
-from cfglint.span import LineIndex, Span
+from cfglint.span import Span
 
 # Only files naming one of these are parsed (about 1 Java file in 25 in real repositories).
 PREFILTER = re.compile(
@@ -150,7 +150,6 @@ class _Pos:
         self.path = path
         self.ascii = raw.isascii()
         self.lines = raw.split(b"\n") if not self.ascii else []
-        self.index = LineIndex(text)
 
     def col(self, row: int, bcol: int) -> int:
         if self.ascii:
