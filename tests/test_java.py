@@ -707,3 +707,17 @@ def test_comments_between_arguments_and_repeated_setters(tmp_path: Path) -> None
     }""")
     got = found(tmp_path, {JAVA: body})
     assert [g.split(" ")[0] for g in got] == ["TP001"], got  # no TP002 for the overridden 5000
+
+
+def test_a_local_is_read_from_the_block_that_declares_it(tmp_path: Path) -> None:
+    body = java("""    void start(boolean big) {
+        if (big) {
+            int max = 16;
+            pools.add(new ThreadPoolExecutor(2, max, 60, TimeUnit.SECONDS, new SynchronousQueue<>()));
+        } else {
+            int max = Integer.MAX_VALUE;
+            pools.add(new ThreadPoolExecutor(2, max, 60, TimeUnit.SECONDS, new SynchronousQueue<>()));
+        }
+    }""")
+    got = found(tmp_path, {JAVA: body}, "TP001")
+    assert [g.split(":")[1] for g in got] == ["12"], got  # only the else branch's pool is unbounded

@@ -529,7 +529,7 @@ class _Reader:
             if name in _UNITS and self.imports.get(name, "").endswith("TimeUnit"):
                 out.value = name  # import static java.util.concurrent.TimeUnit.SECONDS
             else:
-                self._name(name, method_node, out, depth)
+                self._name(name, method_node, out, depth, node)
         elif t == "object_creation_expression":
             typ = _simple_type(node.child_by_field_name("type"))
             if typ in QUEUE_TYPES:
@@ -550,7 +550,9 @@ class _Reader:
             return
         decl = None
         if method_node is not None:
-            local = _local_or_param(method_node, target)
+            local = _local_or_param(method_node, target, node)
+            if local is _AMBIGUOUS:
+                return
             if local is not None:
                 decl = local if local.type == "formal_parameter" else local.parent
         if decl is None and target in self.fields:
@@ -608,10 +610,12 @@ class _Reader:
             r = None
         out.value = str(r) if r is not None else None
 
-    def _name(self, name: str, method_node: Any, out: JValue, depth: int) -> None:
+    def _name(self, name: str, method_node: Any, out: JValue, depth: int, use: Any = None) -> None:
         """A simple name: a @Value parameter, a final local, a final field or a @Value field."""
         if method_node is not None:
-            decl = _local_or_param(method_node, name)
+            decl = _local_or_param(method_node, name, use)
+            if decl is _AMBIGUOUS:
+                return  # several locals of that name and none that is plainly this use's: unknown
             if decl is not None:
                 if decl.type == "formal_parameter":
                     self._value_annotation(decl, name, "parameter", out)
@@ -820,8 +824,13 @@ def _returned(n: Any) -> bool:
     return p is not None and p.type in ("return_statement", "lambda_expression")
 
 
-def _local_or_param(method_node: Any, name: str) -> Any:
-    """The formal parameter or local variable declarator of ``name`` in a method (first one)."""
+_AMBIGUOUS = object()
+
+
+def _local_or_param(method_node: Any, name: str, use: Any = None) -> Any:
+    """The formal parameter or local variable declarator of ``name`` in a method. With several locals of that name
+    (in different blocks), the innermost one declared before ``use`` in a block that holds it; ``_AMBIGUOUS`` when
+    there is no use to place or none fits."""
     params = method_node.child_by_field_name("parameters")
     if params is not None:
         for p in params.named_children:
@@ -834,17 +843,23 @@ def _local_or_param(method_node: Any, name: str) -> Any:
     body = method_node.child_by_field_name("body")
     if body is None:
         return None
+    found = []
     stack = [body]
     while stack:
         n = stack.pop()
         if n.type == "local_variable_declaration":
-            for d in n.children:
-                if d.type == "variable_declarator" and _txt(d.child_by_field_name("name")) == name:
-                    return d
+            found.extend(d for d in n.children
+                         if d.type == "variable_declarator" and _txt(d.child_by_field_name("name")) == name)
         if n.type in ("lambda_expression", "class_body"):
             continue
-        stack.extend(n.children)
-    return None
+        stack.extend(reversed(n.children))
+    if len(found) <= 1:
+        return found[0] if found else None
+    if use is None:
+        return _AMBIGUOUS
+    fits = [d for d in found if d.start_byte < use.start_byte and d.parent is not None and d.parent.parent is not None
+            and d.parent.parent.start_byte <= use.start_byte < d.parent.parent.end_byte]
+    return max(fits, key=lambda d: d.start_byte) if fits else _AMBIGUOUS
 
 
 def _declares_local(method_node: Any, name: str) -> bool:
