@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from cfglint.discover import BOOT_FILE
+from cfglint.discover import BOOT_FILE, IMPORT_KEYS
 from cfglint.loaders import PropsFile
 from cfglint.loaders.xml import XElem, XmlDoc
 from cfglint.resolve import canon
@@ -36,10 +36,6 @@ from cfglint.resolve import canon
 _PLACEHOLDER = re.compile(r"\$\{([^}:${]+)")
 _PLACEHOLDER_CONFIGURERS = ("PropertyPlaceholderConfigurer", "PropertySourcesPlaceholderConfigurer",
                             "PropertiesFactoryBean", "PropertiesConfigurationFactoryBean")
-# Keys whose values name more property sources of a Boot application (canonical forms).
-_IMPORT_KEYS = re.compile(r"^spring\.(?:config\.import(?:\[\d+\])?|config\.additionallocation"
-                          r"|cloud\.nacos\.config\.(?:shareddataids|extconfig\[\d+\]\.dataid"
-                          r"|(?:sharedconfigs|extensionconfigs)(?:\[\d+\])?(?:\.dataid)?))$")
 _FILTER = re.compile(r"<filter>\s*([^<]+?)\s*</filter>")
 _FILTERING = re.compile(r"<filtering>\s*true\s*</filtering>")
 
@@ -247,7 +243,7 @@ def plan(props: list[PropsFile], xml: list[XmlDoc], build_text: str | None = Non
         for p in group:
             base = _resources_root(p.path)
             for e in p.entries:
-                if e.value and _IMPORT_KEYS.match(canon(e.key)):
+                if e.value and IMPORT_KEYS.match(canon(e.key)):
                     for name in _location_names(e.value):
                         for hit in files.match(name, base):
                             if hit not in group and hit not in imported:

@@ -32,6 +32,10 @@ _COMPOSE = re.compile(rb"^services\s*:", re.M)
 _HELM = re.compile(rb"\{\{[-\s]")
 # Spring Boot's own config files: application[-profile] and bootstrap[-profile] (cfglint.apps, cfglint.links).
 BOOT_FILE = re.compile(r"^(?:application|bootstrap)(?:-[^./]+)?\.(?:ya?ml|properties)$", re.I)
+# Keys (canonical forms) whose values name more property sources of a Boot application: imports, Nacos data ids.
+IMPORT_KEYS = re.compile(r"^spring\.(?:config\.import(?:\[\d+\])?|config\.additionallocation"
+                         r"|cloud\.nacos\.config\.(?:shareddataids|extconfig\[\d+\]\.dataid"
+                         r"|(?:sharedconfigs|extensionconfigs)(?:\[\d+\])?(?:\.dataid)?))$")
 
 
 @dataclass(slots=True, eq=False)

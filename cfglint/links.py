@@ -12,11 +12,9 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
-from cfglint.discover import BOOT_FILE, Module, SourceFile
+from cfglint.discover import BOOT_FILE, IMPORT_KEYS, Module, SourceFile
 
 _CONFIG_EXT = (".yml", ".yaml", ".properties")
-_DATA_ID_KEY = re.compile(r"^spring\.(?:config\.import(?:\[\d+\])?|cloud\.nacos\.config\.(?:shareddataids|extconfig"
-                          r"\[\d+\]\.dataid|(?:sharedconfigs|extensionconfigs)(?:\[\d+\])?(?:\.dataid)?))$")
 MAX_READ = 1 << 20
 
 
@@ -60,7 +58,7 @@ def _service_names(m: Module) -> tuple[set[str], set[str]]:
             if key == "spring.application.name":
                 # '@project.artifactId@' (Maven filtering) or a placeholder: the module directory is the artifact
                 names.add(m.root.name if ("@" in e.value or "${" in e.value) else e.value.strip())
-            elif _DATA_ID_KEY.match(key):
+            elif IMPORT_KEYS.match(key):
                 for part in re.split(r"[,;\s]+", e.value):
                     part = re.sub(r"^(?:optional:)?", "", part.strip())
                     if not part or (":" in part and not part.startswith("nacos:")):
